@@ -1,0 +1,172 @@
+package org.taama.flow;
+
+import org.taama.i18n.Locales;
+import org.taama.i18n.Pager;
+import org.taama.i18n.Spelling;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The conversation as a pure function: (state, input) → (new state, screen). No I/O; channels load
+ * the state, call {@link #step}, render nothing themselves, and save what comes back.
+ *
+ * <p>Navigation is the same on every node: {@code 0} back, {@code 00} main menu, {@code 98} next page
+ * of a long text, {@code 1..9} the numbered options; anything else shows the same screen again with
+ * a short hint, and never ends the session.
+ */
+public final class Engine {
+    public static final String BACK = "0";
+    public static final String HOME = "00";
+    public static final String MORE = "98";
+
+    private static final int PAGE_CACHE_LIMIT = 4096;
+
+    private final FlowSet flows;
+    private final Locales locales;
+    private final Spelling spelling;
+    private final Predicate<String> fits;
+    /** Pagination depends only on the texts, so it is worked out once per (body, footers). */
+    private final Map<String, List<String>> pageCache = new ConcurrentHashMap<>();
+
+    /**
+     * @param spelling how texts are spelled on this channel
+     * @param fits     whether a whole screen fits this channel (e.g. one USSD screen)
+     */
+    public Engine(FlowSet flows, Locales locales, Spelling spelling, Predicate<String> fits) {
+        this.flows = flows;
+        this.locales = locales;
+        this.spelling = spelling;
+        this.fits = fits;
+    }
+
+    public FlowSet flows() {
+        return flows;
+    }
+
+    /** A new conversation: the language menu for a caller we do not know, else the main menu. */
+    public Step start(String lang, boolean languageKnown) {
+        boolean askLanguage = !languageKnown && flows.node(FlowSet.LANGUAGE) != null;
+        String l = Locales.isLanguage(lang) ? lang : Locales.FALLBACK;
+        State s = new State(l, askLanguage ? FlowSet.LANGUAGE : FlowSet.HOME, 0, List.of());
+        return new Step(s, render(s, false).screen(), Step.Outcome.STARTED);
+    }
+
+    public Step step(State state, String input) {
+        State s = sane(state);
+        String in = input == null ? "" : input.strip();
+        if (in.isEmpty()) return answer(s, Step.Outcome.REPEATED, false);
+        if (in.equals(HOME)) return answer(home(s), Step.Outcome.HOME, false);
+        if (in.equals(BACK)) {
+            State prev = s.page() > 0 ? s.at(s.node(), s.page() - 1) : s.previous();
+            return answer(prev == null ? home(s) : sane(prev), Step.Outcome.BACK, false);
+        }
+        Rendered now = render(s, false);
+        if (in.equals(MORE) && s.page() < now.pages() - 1) {
+            return answer(s.at(s.node(), s.page() + 1), Step.Outcome.PAGED, false);
+        }
+        int choice = choice(in);
+        if (choice >= 1 && choice <= now.choices()) {
+            Node node = flows.node(s.node());
+            State next = sane(node.kind().choose(node, s, choice - 1));
+            boolean language = node.kind() instanceof LanguageKind;
+            return answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
+        }
+        return answer(s, Step.Outcome.INVALID, true);
+    }
+
+    /** The screen for a state, as {@link #step} would show it; the lint uses this too. */
+    public Rendered render(State s, boolean invalid) {
+        Node node = flows.node(s.node());
+        UnaryOperator<String> text = key -> text(s.lang(), key);
+        View view = node.kind().view(node, s, text);
+
+        String nav = navigation(s, node, text);
+        String options = numbered(view.options());
+        String last = view.end() ? "" : Pager.join(options, nav);
+        String more = Pager.join(MORE + " " + text.apply("common.more"), nav);
+        List<String> pages = view.pageable() ? pages(view.body(), more, last) : List.of(view.body());
+        int page = Math.min(Math.max(0, s.page()), pages.size() - 1);
+        boolean isLast = page == pages.size() - 1;
+        String footer = isLast ? last : more;
+        String screen = Pager.join(pages.get(page), footer);
+        if (invalid) {
+            String hint = text.apply("common.invalid");
+            String withHint = Pager.join(hint, screen);
+            screen = fits.test(withHint) ? withHint : Pager.join(hint, footer);
+        }
+        boolean end = view.end() && isLast;
+        return new Rendered(new Screen(screen, end), pages.size(), isLast && !end ? view.options().size() : 0, pages);
+    }
+
+    /** A rendered screen with what the engine needs to interpret the next input. */
+    public record Rendered(Screen screen, int pages, int choices, List<String> allPages) {}
+
+    /** The text of a key in a language, spelled for this channel. */
+    public String text(String lang, String key) {
+        String t = locales.text(lang, key);
+        return spelling.apply(t == null ? key : t);
+    }
+
+    private Step answer(State s, Step.Outcome outcome, boolean invalid) {
+        Rendered r = render(s, invalid);
+        Step.Outcome o = r.screen().end() ? Step.Outcome.ENDED : outcome;
+        return new Step(s, r.screen(), o);
+    }
+
+    private List<String> pages(String body, String more, String last) {
+        String key = body + '\u0000' + more + '\u0000' + last;
+        List<String> cached = pageCache.get(key);
+        if (cached != null) return cached;
+        List<String> pages = Pager.paginate(body, more, last, fits);
+        // A footer too big for any screen is a content error the lint reports; show the text whole.
+        if (pages.isEmpty()) pages = List.of(body);
+        if (pageCache.size() > PAGE_CACHE_LIMIT) pageCache.clear();
+        pageCache.put(key, pages);
+        return pages;
+    }
+
+    private static String navigation(State s, Node node, UnaryOperator<String> text) {
+        boolean atHome = node.id().equals(FlowSet.HOME);
+        // "0" on a screen with nothing behind it leads home, except on the very first screen of a call.
+        boolean firstScreen = s.back().isEmpty() && (atHome || node.id().equals(FlowSet.LANGUAGE));
+        boolean canGoBack = s.page() > 0 || !firstScreen;
+        boolean canGoHome = !atHome;
+        StringBuilder nav = new StringBuilder();
+        if (canGoBack) nav.append(BACK).append(' ').append(text.apply("common.back"));
+        if (canGoHome) {
+            if (!nav.isEmpty()) nav.append(' ');
+            nav.append(HOME).append(' ').append(text.apply("common.home"));
+        }
+        return nav.toString();
+    }
+
+    private static String numbered(List<String> options) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < options.size(); i++) {
+            if (i > 0) b.append('\n');
+            b.append(i + 1).append(". ").append(options.get(i));
+        }
+        return b.toString();
+    }
+
+    private static int choice(String in) {
+        if (in.length() != 1) return -1;
+        char c = in.charAt(0);
+        return c >= '1' && c <= '9' ? c - '0' : -1;
+    }
+
+    private State home(State s) {
+        return new State(s.lang(), FlowSet.HOME, 0, List.of());
+    }
+
+    /** A state that points at a node this deployment no longer has (content changed) starts over at home. */
+    private State sane(State s) {
+        String lang = Locales.isLanguage(s.lang()) ? s.lang() : Locales.FALLBACK;
+        if (s.node() == null || flows.node(s.node()) == null) return new State(lang, FlowSet.HOME, 0, List.of());
+        return lang.equals(s.lang()) ? s : s.withLang(lang);
+    }
+}

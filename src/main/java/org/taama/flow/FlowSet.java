@@ -1,0 +1,154 @@
+package org.taama.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.taama.lint.Problem;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * All flows of a deployment, read from {@code flows/*.yaml}, with every node under its qualified id
+ * ("flow.node"). Immutable once loaded.
+ */
+public final class FlowSet {
+    public static final int SPEC_VERSION = 1;
+    /** The main menu: "00" leads here. */
+    public static final String HOME = "main.home";
+    /** Where a caller whose language is not known yet starts. */
+    public static final String LANGUAGE = "main.language";
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final int MAX_OPTIONS = 9;
+
+    private final Map<String, Node> nodes;
+    private final Map<String, String> starts;
+
+    public FlowSet(Map<String, Node> nodes, Map<String, String> starts) {
+        this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        this.starts = Collections.unmodifiableMap(new LinkedHashMap<>(starts));
+    }
+
+    public Node node(String id) {
+        return nodes.get(id);
+    }
+
+    public Map<String, Node> nodes() {
+        return nodes;
+    }
+
+    /** Flow name → qualified id of its start node. */
+    public Map<String, String> starts() {
+        return starts;
+    }
+
+    public static FlowSet load(Path dir, List<Problem> problems) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        Map<String, String> starts = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            problems.add(Problem.error(dir.toString(), null, null, "the flows folder cannot be read: " + e.getMessage()));
+            return new FlowSet(nodes, starts);
+        }
+        for (Path file : files) {
+            String name = dir.getFileName() + "/" + file.getFileName();
+            try {
+                readFlow(name, yaml.readTree(file.toFile()), nodes, starts, problems);
+            } catch (IOException e) {
+                String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+                problems.add(Problem.error(name, null, null, "not valid YAML: " + msg));
+            }
+        }
+        return new FlowSet(nodes, starts);
+    }
+
+    private static void readFlow(String file, JsonNode root, Map<String, Node> nodes, Map<String, String> starts,
+                                 List<Problem> problems) {
+        if (root == null || !root.isObject()) {
+            problems.add(Problem.error(file, null, null, "a flow file needs spec_version, flow, start and nodes"));
+            return;
+        }
+        if (root.path("spec_version").asInt(-1) != SPEC_VERSION) {
+            problems.add(Problem.error(file, null, null, "spec_version must be " + SPEC_VERSION));
+        }
+        String flow = root.path("flow").asText("");
+        String expected = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        if (!NAME.matcher(flow).matches()) {
+            problems.add(Problem.error(file, null, null, "flow: must be a lower-case name like '" + expected + "'"));
+            return;
+        }
+        if (!flow.equals(expected)) {
+            problems.add(Problem.error(file, null, null, "flow: is '" + flow + "' but the file is named '"
+                    + expected + ".yaml'; make them the same"));
+        }
+        if (starts.containsKey(flow)) {
+            problems.add(Problem.error(file, null, null, "another file already defines flow '" + flow + "'"));
+            return;
+        }
+        JsonNode nodesNode = root.path("nodes");
+        if (!nodesNode.isObject() || nodesNode.isEmpty()) {
+            problems.add(Problem.error(file, null, null, "nodes: is missing or empty"));
+            return;
+        }
+        String start = root.path("start").asText("");
+        if (!nodesNode.has(start)) {
+            problems.add(Problem.error(file, null, null, "start: '" + start + "' is not a node of this flow"));
+        }
+        starts.put(flow, flow + "." + start);
+        for (Iterator<Map.Entry<String, JsonNode>> it = nodesNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            Node node = readNode(file, flow, f.getKey(), f.getValue(), problems);
+            if (node != null) nodes.put(node.id(), node);
+        }
+    }
+
+    private static Node readNode(String file, String flow, String id, JsonNode n, List<Problem> problems) {
+        if (!NAME.matcher(id).matches()) {
+            problems.add(Problem.error(file, id, null, "node names use lower-case letters, digits and _ only"));
+            return null;
+        }
+        if (!n.isObject()) {
+            problems.add(Problem.error(file, id, null, "a node needs kind: and text:"));
+            return null;
+        }
+        String kindName = n.path("kind").asText("");
+        NodeKind kind = NodeKinds.get(kindName);
+        if (kind == null) {
+            problems.add(Problem.error(file, id, null, "kind: '" + kindName + "' is unknown; use one of "
+                    + NodeKinds.names()));
+            return null;
+        }
+        String text = n.path("text").asText("");
+        if (text.isBlank()) problems.add(Problem.error(file, id, null, "text: is missing (a locale key)"));
+        List<Option> options = new ArrayList<>();
+        for (JsonNode o : n.path("options")) {
+            String label = o.path("label").asText("");
+            String go = o.path("go").asText("");
+            if (label.isBlank() || go.isBlank()) {
+                problems.add(Problem.error(file, id, null, "every option needs label: and go:"));
+                continue;
+            }
+            String lang = o.hasNonNull("lang") ? o.get("lang").asText() : null;
+            options.add(new Option(label, go.contains(".") ? go : flow + "." + go, lang));
+        }
+        if (options.size() > MAX_OPTIONS) {
+            problems.add(Problem.error(file, id, null, "at most " + MAX_OPTIONS + " options fit the keys 1 to 9; it has "
+                    + options.size()));
+        }
+        Node node = new Node(flow + "." + id, file, kind, text, List.copyOf(options), n.path("end").asBoolean(false));
+        kind.check(node, msg -> problems.add(Problem.error(file, id, null, msg)));
+        return node;
+    }
+}

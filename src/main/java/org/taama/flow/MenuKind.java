@@ -1,0 +1,31 @@
+package org.taama.flow;
+
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** A title and numbered choices, all on one screen. */
+final class MenuKind implements NodeKind {
+    @Override
+    public String name() {
+        return "menu";
+    }
+
+    @Override
+    public void check(Node node, Consumer<String> problem) {
+        if (node.options().isEmpty()) problem.accept("a menu needs at least one option");
+        if (node.end()) problem.accept("a menu cannot end the session; use a message with end: true");
+        node.options().stream().filter(o -> o.lang() != null)
+                .forEach(o -> problem.accept("option '" + o.label() + "' sets a language: use kind: language"));
+    }
+
+    @Override
+    public View view(Node node, State state, UnaryOperator<String> text) {
+        return new View(text.apply(node.text()), node.options().stream().map(o -> text.apply(o.label())).toList(),
+                false, false);
+    }
+
+    @Override
+    public State choose(Node node, State state, int index) {
+        return state.forward(node.options().get(index).go());
+    }
+}

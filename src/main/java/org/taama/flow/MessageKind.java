@@ -1,0 +1,32 @@
+package org.taama.flow;
+
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** A text of any length, paged automatically; optional choices after its last page; may end the session. */
+final class MessageKind implements NodeKind {
+    @Override
+    public String name() {
+        return "message";
+    }
+
+    @Override
+    public void check(Node node, Consumer<String> problem) {
+        if (node.end() && !node.options().isEmpty()) {
+            problem.accept("a message that ends the session cannot offer options");
+        }
+        node.options().stream().filter(o -> o.lang() != null)
+                .forEach(o -> problem.accept("option '" + o.label() + "' sets a language: use kind: language"));
+    }
+
+    @Override
+    public View view(Node node, State state, UnaryOperator<String> text) {
+        return new View(text.apply(node.text()), node.options().stream().map(o -> text.apply(o.label())).toList(),
+                true, node.end());
+    }
+
+    @Override
+    public State choose(Node node, State state, int index) {
+        return state.forward(node.options().get(index).go());
+    }
+}

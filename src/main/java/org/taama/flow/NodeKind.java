@@ -1,0 +1,21 @@
+package org.taama.flow;
+
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * One kind of node (menu, message, language…). Kinds are registered in {@link NodeKinds}; the engine
+ * handles numbering, paging and navigation the same way for every kind.
+ */
+public interface NodeKind {
+    String name();
+
+    /** Reports what is wrong with a node of this kind, in words a content officer understands. */
+    void check(Node node, Consumer<String> problem);
+
+    /** What the node shows; {@code text} turns a locale key into the caller's text. */
+    View view(Node node, State state, UnaryOperator<String> text);
+
+    /** The state after the caller picked option {@code index} (0-based). */
+    State choose(Node node, State state, int index);
+}

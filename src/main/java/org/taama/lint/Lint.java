@@ -1,0 +1,176 @@
+package org.taama.lint;
+
+import org.taama.flow.Engine;
+import org.taama.flow.FlowSet;
+import org.taama.flow.Node;
+import org.taama.flow.Option;
+import org.taama.flow.State;
+import org.taama.i18n.Gsm;
+import org.taama.i18n.Locales;
+import org.taama.i18n.Spelling;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks flows and texts the way a careful reviewer would, and says what is wrong in words a
+ * translator understands: where a flow leads nowhere, which screens nobody can reach, which texts
+ * are missing in a language, and which screens cannot fit a phone.
+ */
+public final class Lint {
+    /** Texts the engine itself shows on every channel. */
+    public static final List<String> ENGINE_KEYS =
+            List.of("common.back", "common.home", "common.more", "common.invalid", "common.unavailable");
+
+    private Lint() {}
+
+    public static List<Problem> check(Path flowsDir, Path localesDir, Spelling ussdSpelling) {
+        Content content = Content.load(flowsDir, localesDir);
+        List<Problem> problems = new ArrayList<>(content.problems());
+        problems.addAll(check(content.flows(), content.locales(), ussdSpelling));
+        return problems;
+    }
+
+    public static List<Problem> check(FlowSet flows, Locales locales, Spelling ussdSpelling) {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> usedKeys = new LinkedHashSet<>(ENGINE_KEYS);
+        if (flows.node(FlowSet.HOME) == null) {
+            problems.add(Problem.error("flows/main.yaml", "home", null,
+                    "there is no main menu: flow 'main' needs a node 'home' (where 00 leads)"));
+        }
+        if (flows.node(FlowSet.LANGUAGE) == null) {
+            problems.add(Problem.warning("flows/main.yaml", "language", null,
+                    "there is no language menu: new callers will not be asked their language"));
+        }
+        for (Node node : flows.nodes().values()) {
+            String local = node.id().substring(node.id().indexOf('.') + 1);
+            for (int i = 0; i < node.options().size(); i++) {
+                Option o = node.options().get(i);
+                if (flows.node(o.go()) == null) {
+                    problems.add(Problem.error(node.file(), local, null, "option " + (i + 1) + " goes to '" + o.go()
+                            + "', which no flow defines"));
+                }
+                usedKeys.add(o.label());
+            }
+            usedKeys.add(node.text());
+        }
+        problems.addAll(unreachable(flows));
+        problems.addAll(missingTexts(flows, locales, usedKeys));
+        problems.addAll(screens(flows, locales, ussdSpelling));
+        return problems;
+    }
+
+    private static List<Problem> unreachable(FlowSet flows) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE));
+        while (!todo.isEmpty()) {
+            String id = todo.pop();
+            Node n = flows.node(id);
+            if (n == null || !seen.add(id)) continue;
+            n.options().forEach(o -> todo.push(o.go()));
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (Node n : flows.nodes().values()) {
+            if (!seen.contains(n.id())) {
+                problems.add(Problem.error(n.file(), local(n), null,
+                        "no caller can reach this screen: no option of any menu leads here from the main menu"));
+            }
+        }
+        return problems;
+    }
+
+    private static List<Problem> missingTexts(FlowSet flows, Locales locales, Set<String> usedKeys) {
+        List<Problem> problems = new ArrayList<>();
+        for (String key : usedKeys) {
+            for (String lang : Locales.LANGUAGES) {
+                if (locales.has(lang, key)) continue;
+                Node user = flows.nodes().values().stream()
+                        .filter(n -> n.text().equals(key) || n.options().stream().anyMatch(o -> o.label().equals(key)))
+                        .findFirst().orElse(null);
+                String where = user == null ? "locales/" + lang + "/common.yaml" : "locales/" + lang + "/" + user.flow() + ".yaml";
+                problems.add(Problem.error(user == null ? where : user.file(), user == null ? null : local(user), lang,
+                        "the text '" + key + "' is missing: add it to " + where));
+            }
+        }
+        int unreviewed = 0;
+        for (String lang : Locales.LANGUAGES) {
+            for (String key : locales.keys(lang)) {
+                if (!usedKeys.contains(key)) {
+                    problems.add(Problem.warning(locales.entry(lang, key).file(), null, lang,
+                            "the text '" + key + "' is not used by any flow"));
+                }
+                if (!locales.entry(lang, key).reviewed()) unreviewed++;
+            }
+        }
+        if (unreviewed > 0) {
+            problems.add(Problem.warning("locales/bm", null, "bm", unreviewed
+                    + " texts await a native speaker's review (reviewed: false)"));
+        }
+        return problems;
+    }
+
+    private static List<Problem> screens(FlowSet flows, Locales locales, Spelling spelling) {
+        List<Problem> problems = new ArrayList<>();
+        Engine engine = new Engine(flows, locales, spelling, Gsm::fitsUssdScreen);
+        if (flows.node(FlowSet.HOME) == null) return problems;
+        for (String lang : Locales.LANGUAGES) {
+            for (Node node : flows.nodes().values()) {
+                // Worst case for the footer: something to go back to.
+                State s = new State(lang, node.id(), 0, List.of(FlowSet.HOME + "#0"));
+                Engine.Rendered first = engine.render(s, false);
+                for (int page = 0; page < first.pages(); page++) {
+                    Engine.Rendered r = page == 0 ? first : engine.render(s.at(node.id(), page), false);
+                    Gsm.ScreenCost cost = Gsm.ussdCost(r.screen().text());
+                    if (!cost.fits()) {
+                        problems.add(Problem.error(node.file(), local(node), lang, tooLong(node, page, r, cost)));
+                    }
+                    Gsm.ScreenCost hinted = Gsm.ussdCost(engine.render(s.at(node.id(), page), true).screen().text());
+                    if (cost.fits() && !hinted.fits()) {
+                        problems.add(Problem.error(node.file(), local(node), lang,
+                                "after a wrong choice the hint and the choices do not fit one screen: shorten common.invalid or the options"));
+                    }
+                }
+            }
+            String apology = engine.text("fr", "common.unavailable") + "\n" + engine.text("bm", "common.unavailable");
+            if (lang.equals("fr") && !Gsm.fitsUssdScreen(apology)) {
+                problems.add(Problem.error("locales", null, null,
+                        "common.unavailable in French and Bambara together must fit one screen: " + describe(Gsm.ussdCost(apology))));
+            }
+        }
+        return problems;
+    }
+
+    private static String tooLong(Node node, int page, Engine.Rendered r, Gsm.ScreenCost cost) {
+        String what = node.kind().name().equals("message")
+                ? "page " + (page + 1) + " (the options and navigation alone leave no room for text)"
+                : "the screen (title, options and navigation)";
+        return what + " is too long for a phone: " + describe(cost) + ". Shorten the title or option labels";
+    }
+
+    private static String describe(Gsm.ScreenCost c) {
+        String why = c.encoding().equals("UCS-2")
+                ? " because a letter outside the GSM alphabet forces the small UCS-2 screen"
+                : "";
+        return c.used() + " characters, " + c.limit() + " fit" + why;
+    }
+
+    private static String local(Node n) {
+        return n.id().substring(n.id().indexOf('.') + 1);
+    }
+
+    /** The command-line lint: prints every problem, then a summary; exits 1 when there is an error. */
+    public static int run(Path flowsDir, Path localesDir, Spelling spelling) {
+        List<Problem> problems = check(flowsDir, localesDir, spelling);
+        problems.forEach(p -> System.out.println(p));
+        long errors = problems.stream().filter(Problem::isError).count();
+        System.out.println(errors + " errors, " + (problems.size() - errors) + " warnings in "
+                + flowsDir + " and " + localesDir);
+        return errors > 0 ? 1 : 0;
+    }
+}

@@ -1,0 +1,41 @@
+package org.taama.privacy;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+/**
+ * Who a caller is, without their number: an HMAC-SHA256 of the number (digits only) under a secret
+ * key, cut to 128 bits. Without the key, a list of all Malian numbers cannot be hashed to find one.
+ */
+public final class CallerHash {
+    private final SecretKeySpec key;
+
+    public CallerHash(byte[] key) {
+        this.key = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    /** Digits only, so "+223 70 00 00 00" and "22370000000" are the same caller. */
+    public static String normalize(String number) {
+        StringBuilder d = new StringBuilder(number.length());
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c >= '0' && c <= '9') d.append(c);
+        }
+        String digits = d.toString();
+        return digits.startsWith("00") ? digits.substring(2) : digits;
+    }
+
+    public String of(String number) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] h = mac.doFinal(normalize(number).getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.taama.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one way to Redis: a shared, pipelining Lettuce connection whose answers come back as Vert.x
+ * futures on the caller's context. Commands fail fast (timeout, or at once while disconnected) so a
+ * caller gets an apology inside the gateway's budget, and the connection heals by itself when Redis
+ * returns.
+ *
+ * <p>Key layout (every key starts with {@code taama:}; keys one request touches together share the
+ * caller's hash tag so the same code runs on Redis Cluster):
+ * <ul>
+ *   <li>{@code taama:{caller}:lang} — the caller's language, {@code LANG_TTL_DAYS}</li>
+ *   <li>{@code taama:{caller}:ussd:<gateway>:<session>} — a USSD session, {@code SESSION_TTL_SECONDS}</li>
+ * </ul>
+ * {@code caller} is the keyed hash of the number ({@link org.taama.privacy.CallerHash}); the number
+ * itself is never a key or a value.
+ */
+public final class Redis implements AutoCloseable {
+    private final Vertx vertx;
+    private final AutoCloseable client;
+    private final ClientResources resources;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
+
+    private Redis(Vertx vertx, AutoCloseable client, ClientResources resources,
+                  StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands) {
+        this.vertx = vertx;
+        this.client = client;
+        this.resources = resources;
+        this.connection = connection;
+        this.commands = commands;
+    }
+
+    /** Connects (blocking: call at start-up, never on an event loop). */
+    public static Redis connect(Vertx vertx, String url, boolean cluster, Duration timeout) {
+        ClientResources resources = DefaultClientResources.create();
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        TimeoutOptions timeouts = TimeoutOptions.builder().fixedTimeout(timeout).build();
+        if (cluster) {
+            RedisClusterClient c = RedisClusterClient.create(resources, uri);
+            c.setOptions(ClusterClientOptions.builder()
+                    .timeoutOptions(timeouts)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            var conn = c.connect();
+            return new Redis(vertx, c::shutdown, resources, conn, conn.async());
+        }
+        RedisClient c = RedisClient.create(resources, uri);
+        c.setOptions(ClientOptions.builder()
+                .timeoutOptions(timeouts)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .build());
+        var conn = c.connect();
+        return new Redis(vertx, c::shutdown, resources, conn, conn.async());
+    }
+
+    /** Values of keys in order; null where a key is absent. */
+    public Future<List<String>> mget(String... keys) {
+        return on(commands.mget(keys)).map(kvs -> {
+            List<String> out = new ArrayList<>(kvs.size());
+            for (KeyValue<String, String> kv : kvs) out.add(kv.hasValue() ? kv.getValue() : null);
+            return out;
+        });
+    }
+
+    public Future<String> get(String key) {
+        return on(commands.get(key));
+    }
+
+    public Future<Void> setex(String key, String value, Duration ttl) {
+        return on(commands.set(key, value, SetArgs.Builder.px(ttl.toMillis()))).mapEmpty();
+    }
+
+    public Future<Long> del(String... keys) {
+        return on(commands.del(keys));
+    }
+
+    public Future<Long> ttlMillis(String key) {
+        return on(commands.pttl(key));
+    }
+
+    public Future<List<String>> keys(String pattern) {
+        return on(commands.keys(pattern));
+    }
+
+    public Future<String> ping() {
+        return on(commands.ping());
+    }
+
+    public Future<Long> incr(String key) {
+        return on(commands.incr(key));
+    }
+
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    /** The raw Lettuce commands, for the rare caller that needs one not wrapped here. */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
+    }
+
+    private <T> Future<T> on(CompletionStage<T> stage) {
+        Context ctx = Vertx.currentContext();
+        return Future.fromCompletionStage(stage, ctx != null ? ctx : vertx.getOrCreateContext());
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+            client.close();
+        } catch (Exception ignored) {
+            // closing on shutdown; nothing left to save
+        }
+        resources.shutdown();
+    }
+}

@@ -1,0 +1,107 @@
+package org.taama.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.taama.ussd.Gateways;
+import org.taama.ussd.UssdGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/** The HTTP surface. One instance per event loop; all share one {@link App}. */
+public final class HttpVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+    /** A USSD or webhook form is a few hundred bytes; anything far bigger is refused with 413. */
+    static final int BODY_LIMIT = 16 * 1024;
+
+    private final App app;
+    private HttpServer server;
+
+    public HttpVerticle(App app) {
+        this.app = app;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(this::metrics);
+        for (UssdGateway gateway : Gateways.all()) {
+            router.post("/ussd/" + gateway.name())
+                    .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                    .handler(ctx -> ussd(ctx, gateway));
+        }
+        router.route().failureHandler(this::failure);
+        server = vertx.createHttpServer();
+        return server.requestHandler(router).listen(app.config().port());
+    }
+
+    private void health(RoutingContext ctx) {
+        json(ctx, 200, new JsonObject().put("status", "UP"));
+    }
+
+    private void ready(RoutingContext ctx) {
+        app.redis().ping()
+                .timeout(app.config().redisTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .onSuccess(pong -> json(ctx, 200, new JsonObject().put("status", "READY").put("redis", "up")))
+                .onFailure(err -> json(ctx, 503, new JsonObject().put("status", "NOT_READY").put("redis", "down")));
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(app.metrics().scrape());
+    }
+
+    private void ussd(RoutingContext ctx, UssdGateway gateway) {
+        var req = gateway.parse(ctx);
+        app.ussd().handle(gateway.name(), req).onComplete(ar -> {
+            if (ctx.response().ended()) return;
+            gateway.reply(ctx, ar.succeeded() ? ar.result() : app.ussd().unavailable());
+        });
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable err = ctx.failure();
+        int status;
+        String reason;
+        if (err instanceof BadRequest bad) {
+            status = bad.status();
+            reason = bad.getMessage();
+        } else if (ctx.statusCode() == 413) {
+            status = 413;
+            reason = "request body larger than " + BODY_LIMIT + " bytes";
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            status = ctx.statusCode();
+            reason = "bad request";
+        } else if (err instanceof IllegalArgumentException) {
+            // Vert.x reports an undecodable form (bad % escapes) this way.
+            status = 400;
+            reason = "malformed request";
+        } else {
+            status = 500;
+            reason = "internal error";
+            // The exception's class and message only: a request may carry a caller's number.
+            log.error("unhandled error on {} {}: {}", ctx.request().method(), ctx.normalizedPath(),
+                    err == null ? "status " + ctx.statusCode() : err.getClass().getName());
+        }
+        if (ctx.response().ended()) return;
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(reason + "\n");
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

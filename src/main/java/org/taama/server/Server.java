@@ -1,0 +1,132 @@
+package org.taama.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taama.config.Config;
+import org.taama.flow.Engine;
+import org.taama.i18n.Gsm;
+import org.taama.i18n.Spelling;
+import org.taama.lint.Content;
+import org.taama.lint.Lint;
+import org.taama.lint.Problem;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.Secrets;
+import org.taama.redis.EmbeddedRedis;
+import org.taama.redis.Redis;
+import org.taama.ussd.UssdService;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A running Taama server: content checked, Redis connected (embedded or not), HTTP verticles deployed. */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final EmbeddedRedis embedded;
+    private final App app;
+
+    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.embedded = embedded;
+        this.app = app;
+    }
+
+    /** Starts everything; blocking, so call it from main or a test's setup, never on an event loop. */
+    public static Server start(Config requested) throws Exception {
+        Config config = Secrets.ensure(requested.port() == 0 ? requested.withPort(freePort()) : requested);
+        Spelling ussdSpelling = ussdSpelling(config);
+        Content content = Content.load(config.flowsDir(), config.localesDir());
+        List<Problem> problems = new ArrayList<>(content.problems());
+        problems.addAll(Lint.check(content.flows(), content.locales(), ussdSpelling));
+        List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+        if (!errors.isEmpty()) {
+            errors.forEach(p -> log.error("{}", p));
+            throw new IllegalStateException("the flows are not valid (" + errors.size()
+                    + " errors above); run: java -jar target/taama.jar lint");
+        }
+
+        EmbeddedRedis embedded = null;
+        if (config.embeddedRedis()) {
+            embedded = EmbeddedRedis.start(config.dataDir().resolve("redis"));
+            log.info("embedded Redis on {} (data in {})", embedded.url(), config.dataDir().resolve("redis"));
+        }
+        String url = embedded != null ? embedded.url() : config.redisUrl();
+        Vertx vertx = Vertx.vertx();
+        Redis redis;
+        try {
+            redis = Redis.connect(vertx, url, config.redisCluster(), config.redisTimeout());
+        } catch (RuntimeException e) {
+            vertx.close();
+            if (embedded != null) embedded.close();
+            throw new IllegalStateException("cannot reach Redis: " + e.getMessage(), e);
+        }
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, Gsm::fitsUssdScreen);
+        UssdService ussd = new UssdService(engine, redis,
+                new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32)),
+                config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
+        App app = new App(config, redis, ussd, metrics);
+        try {
+            vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            redis.close();
+            vertx.close();
+            if (embedded != null) embedded.close();
+            throw e;
+        }
+        log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());
+        return new Server(vertx, redis, embedded, app);
+    }
+
+    public static Spelling ussdSpelling(Config config) {
+        return config.ussdGsmSafe() ? Spelling.gsmSafe(config.bmPalatal()) : Spelling.STANDARD;
+    }
+
+    public int port() {
+        return app.config().port();
+    }
+
+    public Config config() {
+        return app.config();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Redis redis() {
+        return redis;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } finally {
+            redis.close();
+            if (embedded != null) embedded.close();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.taama.ussd;
+
+import org.taama.ussd.africastalking.AfricasTalking;
+
+import java.util.List;
+
+/** The USSD gateways this server speaks. */
+public final class Gateways {
+    private Gateways() {}
+
+    public static List<UssdGateway> all() {
+        return List.of(new AfricasTalking());
+    }
+}

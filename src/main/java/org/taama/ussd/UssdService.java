@@ -1,0 +1,105 @@
+package org.taama.ussd;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import org.taama.flow.Engine;
+import org.taama.flow.Screen;
+import org.taama.flow.Step;
+import org.taama.i18n.Locales;
+import org.taama.privacy.CallerHash;
+import org.taama.redis.Redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One USSD hop, for any gateway: load the session and the caller's language (one round trip), step
+ * the engine, save (one pipelined round trip), answer. When Redis is slow or down the caller gets a
+ * polite END in both languages well inside the gateway's 10–15 s budget.
+ */
+public final class UssdService {
+    private final Engine engine;
+    private final Redis redis;
+    private final CallerHash callers;
+    private final Duration sessionTtl;
+    private final Duration languageTtl;
+    private final String defaultLang;
+    private final long budgetMillis;
+    private final MeterRegistry metrics;
+    private final Screen unavailable;
+
+    public UssdService(Engine engine, Redis redis, CallerHash callers, Duration sessionTtl, Duration languageTtl,
+                       String defaultLang, Duration redisTimeout, MeterRegistry metrics) {
+        this.engine = engine;
+        this.redis = redis;
+        this.callers = callers;
+        this.sessionTtl = sessionTtl;
+        this.languageTtl = languageTtl;
+        this.defaultLang = Locales.isLanguage(defaultLang) ? defaultLang : Locales.FALLBACK;
+        this.budgetMillis = redisTimeout.toMillis() + 500;
+        this.metrics = metrics;
+        // We cannot know the caller's language without Redis, so the apology speaks both.
+        this.unavailable = new Screen(engine.text("fr", "common.unavailable") + "\n"
+                + engine.text("bm", "common.unavailable"), true);
+    }
+
+    public Screen unavailable() {
+        return unavailable;
+    }
+
+    public Future<Screen> handle(String gateway, UssdRequest req) {
+        Timer.Sample sample = Timer.start(metrics);
+        String caller = callers.of(req.phoneNumber());
+        String sessionKey = "taama:{" + caller + "}:ussd:" + gateway + ":" + shortDigest(req.sessionId());
+        String langKey = "taama:{" + caller + "}:lang";
+        return redis.mget(sessionKey, langKey)
+                .compose(values -> {
+                    UssdSession stored = UssdSession.decode(values.get(0));
+                    String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
+                    Step step = stored == null
+                            ? engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null)
+                            : engine.step(stored.state(), input(stored, req));
+                    return save(step, sessionKey, langKey, req.text()).map(v -> step);
+                })
+                .timeout(budgetMillis, TimeUnit.MILLISECONDS)
+                .map(step -> {
+                    metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome",
+                            step.outcome().name().toLowerCase()).increment();
+                    sample.stop(metrics.timer("taama_ussd_hop_seconds", "gateway", gateway));
+                    return step.screen();
+                })
+                .recover(err -> {
+                    metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", "unavailable").increment();
+                    return Future.succeededFuture(unavailable);
+                });
+    }
+
+    private static String input(UssdSession stored, UssdRequest req) {
+        return req.textIsHistory() ? History.newInput(stored.hl(), stored.hh(), req.text()) : req.text();
+    }
+
+    private Future<?> save(Step step, String sessionKey, String langKey, String history) {
+        Future<?> session = step.screen().end()
+                ? redis.del(sessionKey)
+                : redis.setex(sessionKey, UssdSession.of(step.state(), history == null ? "" : history).encode(),
+                        sessionTtl);
+        if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
+        return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));
+    }
+
+    /** Gateway session ids can be long and carry anything; keys hold a fixed-size digest instead. */
+    static String shortDigest(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

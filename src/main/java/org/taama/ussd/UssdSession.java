@@ -1,0 +1,46 @@
+package org.taama.ussd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.taama.flow.State;
+
+import java.util.List;
+
+/**
+ * What Redis keeps of one USSD session: the flow state and the length and digest of the history the
+ * gateway last sent. Short field names keep each hop's write small.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+record UssdSession(String l, String n, int p, List<String> b, int hl, String hh) {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static UssdSession of(State s, String history) {
+        return new UssdSession(s.lang(), s.node(), s.page(), s.back(), history.length(), History.digest(history));
+    }
+
+    State state() {
+        return new State(l, n, p, b == null ? List.of() : b);
+    }
+
+    String encode() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stored session, or null when there is none or it cannot be read (then the caller starts over). */
+    static UssdSession decode(String json) {
+        if (json == null) return null;
+        try {
+            UssdSession s = JSON.readValue(json, UssdSession.class);
+            return s.n() == null || s.hh() == null ? null : s;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}
