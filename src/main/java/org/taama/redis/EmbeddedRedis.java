@@ -22,9 +22,13 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public static EmbeddedRedis start(Path dataDir) throws IOException {
+        return start(dataDir, freePort());
+    }
+
+    /** On a given port: a test that stops Redis starts it again where the server expects it. */
+    public static EmbeddedRedis start(Path dataDir, int port) throws IOException {
         Path dir = dataDir.toAbsolutePath();
         Files.createDirectories(dir);
-        int port = freePort();
         RedisServer server = RedisServer.builder()
                 .port(port)
                 .bind("127.0.0.1")

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one way to Redis: a shared, pipelining Lettuce connection whose answers come back as Vert.x
@@ -54,7 +56,10 @@ public final class Redis implements AutoCloseable {
 
     /** Connects (blocking: call at start-up, never on an event loop). */
     public static Redis connect(Vertx vertx, String url, boolean cluster, Duration timeout) {
-        ClientResources resources = DefaultClientResources.create();
+        // Reconnect quickly (at most every 2 s) so service returns soon after Redis does.
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         TimeoutOptions timeouts = TimeoutOptions.builder().fixedTimeout(timeout).build();
