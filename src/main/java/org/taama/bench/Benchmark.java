@@ -1,8 +1,284 @@
 package org.taama.bench;
 
-/** Placeholder replaced below. */
+import io.lettuce.core.SetArgs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.HdrHistogram.Histogram;
+import org.taama.config.Config;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.Secrets;
+import org.taama.redis.EmbeddedRedis;
+import org.taama.redis.Redis;
+import org.taama.server.Server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load benchmark: simulated callers walking the real menus of a real server on real Redis, against a
+ * floor — a bare Vert.x route doing the same Redis reads and writes per request without the flow
+ * engine — in the same run, on the same machine.
+ *
+ * <p>Two ways of offering load, because they answer different questions:
+ * <ul>
+ *   <li>closed loop: N callers, each sending its next hop as soon as the last is answered, for T
+ *       seconds. This measures throughput; its latency is about N ÷ throughput whatever the code.</li>
+ *   <li>open loop: hops sent on a fixed schedule (R per second) whether or not earlier ones were
+ *       answered; latency counts from when a hop was due, so a stall is not hidden.</li>
+ * </ul>
+ * Usage: {@code java -jar target/taama.jar bench [--callers 200] [--seconds 15] [--rate 3000] [--warmup 5]}
+ */
 public final class Benchmark {
-    public static void main(String[] args) {
-        throw new UnsupportedOperationException("not yet");
+    private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = options(args);
+        int callers = Integer.parseInt(opt.getOrDefault("callers", "200"));
+        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "15"));
+        int rate = Integer.parseInt(opt.getOrDefault("rate", "3000"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "5"));
+
+        Path dir = Files.createTempDirectory("taama-bench");
+        try (EmbeddedRedis redis = EmbeddedRedis.start(dir)) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("PORT", "0");
+            env.put("REDIS_URL", redis.url());
+            env.putIfAbsent("HASH_KEY", HASH_KEY);
+            env.putIfAbsent("ENCRYPTION_KEY", HASH_KEY);
+            Server server = Server.start(Config.from(env));
+            Vertx floorVertx = Vertx.vertx();
+            Redis floorRedis = Redis.connect(floorVertx, redis.url(), false, Duration.ofSeconds(1));
+            int floorPort = startFloor(floorVertx, floorRedis, server.config());
+            Vertx loadVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+            try {
+                System.out.printf("Taama benchmark: %d cores, redis-server 7.0 (embedded) on loopback, server %d event loops, "
+                        + "load generator in the same JVM on 1 event loop%n", Runtime.getRuntime().availableProcessors(),
+                        server.config().verticles());
+                System.out.printf("Sessions of 2-5 hops walking the real menus; warm-up %d s before each measurement.%n%n",
+                        warmup);
+
+                Result hopClosed = closedLoop(loadVertx, server.port(), "/ussd/africastalking", callers, warmup, seconds);
+                Result floorClosed = closedLoop(loadVertx, floorPort, "/floor", callers, warmup, seconds);
+                Result hopOpen = openLoop(loadVertx, server.port(), "/ussd/africastalking", rate, warmup, seconds);
+                Result floorOpen = openLoop(loadVertx, floorPort, "/floor", rate, warmup, seconds);
+
+                System.out.printf("Closed loop, %d callers, no pause, %d s:%n", callers, seconds);
+                System.out.println("  " + hopClosed.line("USSD hop"));
+                System.out.println("  " + floorClosed.line("floor   "));
+                System.out.printf("  hop throughput = %.0f%% of the floor's%n%n", 100.0 * hopClosed.rps() / floorClosed.rps());
+                System.out.printf("Open loop, fixed offered rate %d hops/s, %d s (latency from when each hop was due):%n",
+                        rate, seconds);
+                System.out.println("  " + hopOpen.line("USSD hop"));
+                System.out.println("  " + floorOpen.line("floor   "));
+                System.out.printf("  p99 hop = %.2f ms (aim < 5 ms), p99 ratio hop/floor = %.2f%n",
+                        hopOpen.p(99) / 1000.0, hopOpen.p(99) / Math.max(1, floorOpen.p(99)));
+            } finally {
+                loadVertx.close().await(10, TimeUnit.SECONDS);
+                floorRedis.close();
+                floorVertx.close().await(10, TimeUnit.SECONDS);
+                server.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    /**
+     * The floor: parse the same form, then the same Redis work as a hop (MGET of session and
+     * language, then SET with expiry), and a constant screen.
+     */
+    private static int startFloor(Vertx vertx, Redis redis, Config config) throws Exception {
+        CallerHash hash = new CallerHash(Secrets.decode("HASH_KEY", HASH_KEY, 32));
+        Buffer screen = Buffer.buffer("CON Floor\n1. One\n2. Two");
+        Router router = Router.router(vertx);
+        router.post("/floor").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> {
+            var form = ctx.request().formAttributes();
+            String caller = hash.of(form.get("phoneNumber"));
+            String key = "taama:{" + caller + "}:floor:" + form.get("sessionId");
+            redis.mget(key, "taama:{" + caller + "}:lang")
+                    .compose(v -> Future.fromCompletionStage(redis.commands().set(key, form.get("text"),
+                            SetArgs.Builder.px(config.sessionTtl().toMillis())), ctx.vertx().getOrCreateContext()))
+                    .onComplete(ar -> ctx.response().putHeader("Content-Type", "text/plain").end(screen));
+        });
+        HttpServer s = vertx.createHttpServer();
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        s.requestHandler(router).listen(port).await(10, TimeUnit.SECONDS);
+        return port;
+    }
+
+    /** One simulated phone: a session of 2-5 hops through the real menus, then a new session. */
+    private static final class Caller {
+        private static final AtomicLong SEQ = new AtomicLong();
+        final String number;
+        String sessionId;
+        String history;
+        int hopsLeft;
+
+        Caller() {
+            number = "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+            newSession();
+        }
+
+        void newSession() {
+            sessionId = "bench-" + SEQ.incrementAndGet();
+            history = null;
+            hopsLeft = 2 + ThreadLocalRandom.current().nextInt(4);
+        }
+
+        String nextBody() {
+            String text;
+            if (history == null) {
+                text = "";
+            } else {
+                String[] inputs = {"1", "2", "1", "3", "4", "98", "0", "00", "1"};
+                String in = inputs[ThreadLocalRandom.current().nextInt(inputs.length)];
+                text = history.isEmpty() ? in : history + "*" + in;
+            }
+            history = text;
+            if (--hopsLeft <= 0) newSession();
+            return "sessionId=" + sessionId + "&serviceCode=*123%23&phoneNumber=" + number.replace("+", "%2B")
+                    + "&networkCode=61002&text=" + text.replace("*", "%2A");
+        }
+    }
+
+    private static HttpClient client(Vertx vertx, int port, int connections) {
+        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(port)
+                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    private static Future<Integer> hop(HttpClient client, String path, String body) {
+        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                        .putHeader("Content-Type", "application/x-www-form-urlencoded"))
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
+    private static Result closedLoop(Vertx vertx, int port, String path, int callers, int warmup, int seconds)
+            throws Exception {
+        HttpClient client = client(vertx, port, callers);
+        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+        io.vertx.core.Promise<Void> finished = io.vertx.core.Promise.promise();
+        AtomicLong running = new AtomicLong(callers);
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < callers; i++) {
+                loop(client, path, new Caller(), h, done, errors, measureFrom, end, running, finished);
+            }
+        });
+        finished.future().await(warmup + seconds + 60, TimeUnit.SECONDS);
+        client.close();
+        return new Result(h, done.get() / (double) seconds, errors.get());
+    }
+
+    private static void loop(HttpClient client, String path, Caller c, Histogram h, AtomicLong done, AtomicLong errors,
+                             long measureFrom, long end, AtomicLong running, io.vertx.core.Promise<Void> finished) {
+        long t0 = System.nanoTime();
+        if (t0 >= end) {
+            if (running.decrementAndGet() == 0) finished.tryComplete();
+            return;
+        }
+        hop(client, path, c.nextBody()).onComplete(ar -> {
+            long t1 = System.nanoTime();
+            if (t0 >= measureFrom) {
+                if (ar.succeeded() && ar.result() == 200) {
+                    h.recordValue(Math.min(h.getHighestTrackableValue(), (t1 - t0) / 1000));
+                    done.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+            }
+            loop(client, path, c, h, done, errors, measureFrom, end, running, finished);
+        });
+    }
+
+    private static Result openLoop(Vertx vertx, int port, String path, int rate, int warmup, int seconds)
+            throws Exception {
+        HttpClient client = client(vertx, port, 512);
+        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        ArrayDeque<Caller> idle = new ArrayDeque<>();
+        long start = System.nanoTime();
+        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+        double intervalNanos = 1e9 / rate;
+        AtomicLong sent = new AtomicLong();
+        AtomicLong outstanding = new AtomicLong();
+        io.vertx.core.Promise<Void> finished = io.vertx.core.Promise.promise();
+        vertx.runOnContext(v -> vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            // Send every hop that is due by now, each stamped with when it was due.
+            while (true) {
+                long due = start + (long) (sent.get() * intervalNanos);
+                if (due > now || due >= end) break;
+                sent.incrementAndGet();
+                Caller c = idle.isEmpty() ? new Caller() : idle.poll();
+                outstanding.incrementAndGet();
+                hop(client, path, c.nextBody()).onComplete(ar -> {
+                    long t1 = System.nanoTime();
+                    if (due >= measureFrom) {
+                        if (ar.succeeded() && ar.result() == 200) {
+                            h.recordValue(Math.min(h.getHighestTrackableValue(), (t1 - due) / 1000));
+                            done.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    idle.add(c);
+                    if (outstanding.decrementAndGet() == 0 && System.nanoTime() >= end) finished.tryComplete();
+                });
+            }
+            if (now >= end) {
+                vertx.cancelTimer(id);
+                if (outstanding.get() == 0) finished.tryComplete();
+            }
+        }));
+        finished.future().await(warmup + seconds + 60, TimeUnit.SECONDS);
+        client.close();
+        return new Result(h, done.get() / (double) seconds, errors.get());
+    }
+
+    /** What one measurement found. */
+    private record Result(Histogram h, double rps, long errors) {
+        double p(double percentile) {
+            return h.getValueAtPercentile(percentile);
+        }
+
+        String line(String name) {
+            return String.format("%s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   p99.9 %6.2f ms   max %6.2f ms   errors %d",
+                    name, rps, p(50) / 1000.0, p(99) / 1000.0, p(99.9) / 1000.0, h.getMaxValue() / 1000.0, errors);
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            m.put(args[i].substring(2), args[i + 1]);
+        }
+        return m;
     }
 }

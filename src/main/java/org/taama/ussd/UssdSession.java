@@ -38,7 +38,7 @@ record UssdSession(String l, String n, int p, List<String> b, int hl, String hh)
         if (json == null) return null;
         try {
             UssdSession s = JSON.readValue(json, UssdSession.class);
-            return s.n() == null || s.hh() == null ? null : s;
+            return s == null || s.n() == null || s.hh() == null ? null : s;
         } catch (JsonProcessingException e) {
             return null;
         }

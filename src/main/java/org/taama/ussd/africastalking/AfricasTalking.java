@@ -26,6 +26,11 @@ public final class AfricasTalking implements UssdGateway {
     @Override
     public UssdRequest parse(RoutingContext ctx) {
         MultiMap form = ctx.request().formAttributes();
+        // No field at all: not a form (JSON, empty body) or one Vert.x could not decode (a bad % escape).
+        if (form.isEmpty()) {
+            throw new BadRequest("no form fields could be read: send an application/x-www-form-urlencoded form"
+                    + " with sessionId, serviceCode, phoneNumber and text");
+        }
         String sessionId = required(form, "sessionId");
         String serviceCode = required(form, "serviceCode");
         String phoneNumber = required(form, "phoneNumber");

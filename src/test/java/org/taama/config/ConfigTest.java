@@ -1,0 +1,120 @@
+package org.taama.config;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+
+    @Test
+    @DisplayName("an empty environment gives the defaults a developer wants on a laptop")
+    void defaults() {
+        Config c = Config.from(Map.of());
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.redisUrl()).isNull();
+        assertThat(c.embeddedRedis()).isTrue();
+        assertThat(c.redisCluster()).isFalse();
+        assertThat(c.redisTimeout()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(c.publicBaseUrl()).isEqualTo("http://localhost:8080");
+        assertThat(c.hashKey()).isNull();
+        assertThat(c.encryptionKey()).isNull();
+        assertThat(c.sessionTtl()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(c.languageTtl()).isEqualTo(Duration.ofDays(365));
+        assertThat(c.defaultLang()).isEqualTo("fr");
+        assertThat(c.ussdGsmSafe()).isTrue();
+        assertThat(c.bmPalatal()).isEqualTo("ny");
+        assertThat(c.flowsDir()).isEqualTo(Path.of("flows"));
+        assertThat(c.localesDir()).isEqualTo(Path.of("locales"));
+        assertThat(c.verticles()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    @DisplayName("blank values count as unset")
+    void blanksAreDefaults() {
+        Config c = Config.from(Map.of("PORT", " ", "REDIS_URL", "", "SESSION_TTL_SECONDS", "  ", "HASH_KEY", " "));
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.redisUrl()).isNull();
+        assertThat(c.hashKey()).isNull();
+        assertThat(c.sessionTtl()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    @DisplayName("values from the environment are taken")
+    void valuesAreRead() {
+        Config c = Config.from(Map.of("PORT", " 9090 ", "REDIS_URL", "redis://r:6379", "REDIS_CLUSTER", "true",
+                "SESSION_TTL_SECONDS", "600", "LANG_TTL_DAYS", "30", "DEFAULT_LANG", "bm", "USSD_GSM_SAFE", "false",
+                "BM_GSM_PALATAL", "ñ", "VERTICLES", "3"));
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.redisUrl()).isEqualTo("redis://r:6379");
+        assertThat(c.embeddedRedis()).isFalse();
+        assertThat(c.redisCluster()).isTrue();
+        assertThat(c.sessionTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.languageTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.defaultLang()).isEqualTo("bm");
+        assertThat(c.ussdGsmSafe()).isFalse();
+        assertThat(c.bmPalatal()).isEqualTo("ñ");
+        assertThat(c.verticles()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "SESSION_TTL_SECONDS={0} accepted: {1}")
+    @CsvSource({"-1, false", "0, false", "60, false", "179, false", "180, true", "181, true", "3600, true"})
+    @DisplayName("a session must outlive the operator's 180-second USSD session")
+    void sessionTtlAtLeast180(String ttl, boolean accepted) {
+        Map<String, String> env = Map.of("SESSION_TTL_SECONDS", ttl);
+        if (accepted) {
+            assertThat(Config.from(env).sessionTtl()).isEqualTo(Duration.ofSeconds(Long.parseLong(ttl)));
+        } else {
+            assertThatThrownBy(() -> Config.from(env)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("SESSION_TTL_SECONDS must be at least 180");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}''")
+    @CsvSource(delimiter = '|', textBlock = """
+            PORT                | abc
+            PORT                | 80a
+            PORT                | 8080.0
+            PORT                | 99999999999
+            SESSION_TTL_SECONDS | 5m
+            REDIS_TIMEOUT_MS    | 1s
+            LANG_TTL_DAYS       | one year
+            VERTICLES           | four
+            """)
+    @DisplayName("a value that is not a whole number is refused, naming the variable and the value")
+    void badIntegers(String name, String value) {
+        assertThatThrownBy(() -> Config.from(Map.of(name, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(name + " must be a whole number, not '" + value + "'");
+    }
+
+    @ParameterizedTest(name = "USSD_GSM_SAFE=''{0}'' → {1}")
+    @CsvSource({"true, true", "TRUE, true", "1, true", "' true ', true", "false, false", "0, false"})
+    @DisplayName("booleans: true or 1 switch on, false or 0 switch off")
+    void booleans(String value, boolean expected) {
+        assertThat(Config.from(Map.of("USSD_GSM_SAFE", value)).ussdGsmSafe()).isEqualTo(expected);
+    }
+
+    @Test
+    @DisplayName("the with* copies change only what they name")
+    void copies() {
+        Config c = Config.from(Map.of("PORT", "9000"));
+        assertThat(c.withPort(1234)).isEqualTo(new Config(1234, c.redisUrl(), c.redisCluster(), c.redisTimeout(),
+                c.dataDir(), c.publicBaseUrl(), c.hashKey(), c.encryptionKey(), c.sessionTtl(), c.languageTtl(),
+                c.defaultLang(), c.ussdGsmSafe(), c.bmPalatal(), c.flowsDir(), c.localesDir(), c.verticles()));
+        assertThat(c.withRedisUrl("redis://x").redisUrl()).isEqualTo("redis://x");
+        assertThat(c.withRedisUrl("redis://x").port()).isEqualTo(9000);
+        Config s = c.withSecrets("h", "e");
+        assertThat(s.hashKey()).isEqualTo("h");
+        assertThat(s.encryptionKey()).isEqualTo("e");
+        assertThat(s.port()).isEqualTo(9000);
+    }
+}

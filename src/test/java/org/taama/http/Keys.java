@@ -1,0 +1,35 @@
+package org.taama.http;
+
+import io.vertx.core.Future;
+import org.taama.privacy.CallerHash;
+import org.taama.support.TestServers;
+
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/** Where the server keeps a caller's data in Redis, computed the way the server does (same test key). */
+final class Keys {
+    private static final CallerHash CALLERS = new CallerHash(Base64.getDecoder().decode(TestServers.HASH_KEY));
+
+    private Keys() {}
+
+    static String caller(String number) {
+        return CALLERS.of(number);
+    }
+
+    static String lang(String number) {
+        return "taama:{" + caller(number) + "}:lang";
+    }
+
+    static String ussdSessions(String number) {
+        return "taama:{" + caller(number) + "}:ussd:*";
+    }
+
+    static <T> T await(Future<T> f) {
+        try {
+            return f.await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.taama.lint;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.taama.i18n.Spelling;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lint on small broken deployments: each folder under src/test/resources/lint/ is the valid one
+ * ({@code lint/valid}) with one thing broken.
+ */
+class LintTest {
+    static List<Problem> lint(String fixture) {
+        Path dir = Path.of("src/test/resources/lint", fixture);
+        return Lint.check(dir.resolve("flows"), dir.resolve("locales"), Spelling.GSM_SAFE_NY);
+    }
+
+    @Test
+    @DisplayName("the unbroken fixture has no error, so each error below comes from its one breakage")
+    void validFixtureIsClean() {
+        assertThat(lint("valid")).filteredOn(Problem::isError).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}: ERROR in {1}, node {2}, lang {3}: ''…{4}…''")
+    @CsvSource(delimiter = '|', textBlock = """
+            # fixture            | file              | node  | lang | the message says
+            unknown-target       | flows/main.yaml   | info  |      | option 1 goes to 'main.nowhere', which no flow defines
+            unreachable          | flows/main.yaml   | orphan|      | no caller can reach this screen
+            missing-bm           | flows/main.yaml   | info  | bm   | the text 'main.info' is missing: add it to locales/bm/main.yaml
+            missing-fr           | flows/main.yaml   | info  | fr   | the text 'main.info' is missing: add it to locales/fr/main.yaml
+            menu-too-long        | flows/main.yaml   | home  | fr   | the screen (title, options and navigation) is too long for a phone
+            menu-too-long        | flows/main.yaml   | home  | bm   | the screen (title, options and navigation) is too long for a phone
+            unknown-kind         | flows/main.yaml   | extra |      | kind: 'carousel' is unknown; use one of [menu, message, language]
+            invalid-yaml         | flows/help.yaml   |       |      | not valid YAML
+            missing-spec-version | flows/main.yaml   |       |      | spec_version must be 1
+            """)
+    @DisplayName("each broken fixture gives an ERROR naming the file, the node and, for texts, the language")
+    void brokenFixture(String fixture, String file, String node, String lang, String message) {
+        List<Problem> errors = lint(fixture).stream().filter(Problem::isError).toList();
+        assertThat(errors)
+                .as("errors of %s", fixture)
+                .anySatisfy(p -> {
+                    assertThat(p.file()).isEqualTo(file);
+                    assertThat(p.node()).isEqualTo(node);
+                    assertThat(p.lang()).isEqualTo(lang);
+                    assertThat(p.message()).contains(message);
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"unknown-target", "unreachable", "missing-bm", "missing-fr", "unknown-kind", "missing-spec-version"})
+    @DisplayName("one breakage gives exactly one error")
+    void oneBreakageOneError(String fixture) {
+        assertThat(lint(fixture)).filteredOn(Problem::isError).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a menu too long says how long it is and what fits")
+    void menuTooLongSaysHowLong() {
+        Problem p = lint("menu-too-long").stream().filter(Problem::isError).filter(e -> "fr".equals(e.lang()))
+                .findFirst().orElseThrow();
+        assertThat(p.message()).matches(".*: \\d+ characters, 182 fit\\. Shorten the title or option labels");
+    }
+
+    @Test
+    @DisplayName("a broken locale file is an ERROR that names the file")
+    void invalidLocaleYaml() {
+        assertThat(lint("invalid-locale-yaml")).filteredOn(Problem::isError)
+                .anySatisfy(p -> assertThat(p.toString()).contains("bm/broken.yaml").contains("not valid YAML"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ERROR   | flows/main.yaml | home | bm | too long     | ERROR   flows/main.yaml, node 'home', Bambara (bm): too long
+            ERROR   | flows/help.yaml | menu | fr | missing      | ERROR   flows/help.yaml, node 'menu', French (fr): missing
+            WARNING | locales/bm      |      | bm | 3 unreviewed | WARNING locales/bm, Bambara (bm): 3 unreviewed
+            ERROR   | flows/main.yaml |      |    | bad          | ERROR   flows/main.yaml: bad
+            ERROR   |                 |      |    | no folder    | ERROR   -: no folder
+            WARNING | x.yaml          | n    | wo | odd language | WARNING x.yaml, node 'n', wo: odd language
+            """)
+    @DisplayName("Problem.toString reads as one line a translator can act on")
+    void problemToString(Problem.Severity severity, String file, String node, String lang, String message, String expected) {
+        assertThat(new Problem(severity, file, node, lang, message)).hasToString(expected);
+    }
+}
