@@ -1,14 +1,14 @@
 package org.taama.bench;
 
-import io.lettuce.core.SetArgs;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>open loop: hops sent on a fixed schedule (R per second) whether or not earlier ones were
  *       answered; latency counts from when a hop was due, so a stall is not hidden.</li>
  * </ul>
- * Usage: {@code java -jar target/taama.jar bench [--callers 200] [--seconds 15] [--rate 3000] [--warmup 5]}
+ * Usage: {@code java -jar target/taama.jar bench [--callers 200] [--seconds 10] [--rate 3000] [--warmup 10] [--rounds 2]}
  */
 public final class Benchmark {
     private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
@@ -51,9 +51,10 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
         int callers = Integer.parseInt(opt.getOrDefault("callers", "200"));
-        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "15"));
+        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "10"));
         int rate = Integer.parseInt(opt.getOrDefault("rate", "3000"));
-        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "5"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "2"));
 
         Path dir = Files.createTempDirectory("taama-bench");
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir)) {
@@ -71,20 +72,30 @@ public final class Benchmark {
                 System.out.printf("Taama benchmark: %d cores, redis-server 7.0 (embedded) on loopback, server %d event loops, "
                         + "load generator in the same JVM on 1 event loop%n", Runtime.getRuntime().availableProcessors(),
                         server.config().verticles());
-                System.out.printf("Sessions of 2-5 hops walking the real menus; warm-up %d s before each measurement.%n%n",
-                        warmup);
+                System.out.printf("Sessions of 2-5 hops walking the real menus; %d s warm-up of each, then %d alternating "
+                        + "rounds of %d s each (figures are over all rounds).%n%n", warmup, rounds, seconds);
 
-                Result hopClosed = closedLoop(loadVertx, server.port(), "/ussd/africastalking", callers, warmup, seconds);
-                Result floorClosed = closedLoop(loadVertx, floorPort, "/floor", callers, warmup, seconds);
-                Result hopOpen = openLoop(loadVertx, server.port(), "/ussd/africastalking", rate, warmup, seconds);
-                Result floorOpen = openLoop(loadVertx, floorPort, "/floor", rate, warmup, seconds);
+                // The JIT warms the shared HTTP stack on whichever runs first, so warm both, then
+                // alternate the measured runs and add them up.
+                closedLoop(loadVertx, floorPort, "/floor", callers, 0, warmup);
+                closedLoop(loadVertx, server.port(), "/ussd/africastalking", callers, 0, warmup);
+                Result hopClosed = null, floorClosed = null;
+                for (int round = 0; round < rounds; round++) {
+                    floorClosed = Result.add(floorClosed, closedLoop(loadVertx, floorPort, "/floor", callers, 1, seconds));
+                    hopClosed = Result.add(hopClosed,
+                            closedLoop(loadVertx, server.port(), "/ussd/africastalking", callers, 1, seconds));
+                }
+                Result hopOpen = null, floorOpen = null;
+                for (int round = 0; round < rounds; round++) {
+                    floorOpen = Result.add(floorOpen, openLoop(loadVertx, floorPort, "/floor", rate, 1, seconds));
+                    hopOpen = Result.add(hopOpen, openLoop(loadVertx, server.port(), "/ussd/africastalking", rate, 1, seconds));
+                }
 
-                System.out.printf("Closed loop, %d callers, no pause, %d s:%n", callers, seconds);
+                System.out.printf("Closed loop, %d callers, no pause:%n", callers);
                 System.out.println("  " + hopClosed.line("USSD hop"));
                 System.out.println("  " + floorClosed.line("floor   "));
                 System.out.printf("  hop throughput = %.0f%% of the floor's%n%n", 100.0 * hopClosed.rps() / floorClosed.rps());
-                System.out.printf("Open loop, fixed offered rate %d hops/s, %d s (latency from when each hop was due):%n",
-                        rate, seconds);
+                System.out.printf("Open loop, fixed offered rate %d hops/s (latency from when each hop was due):%n", rate);
                 System.out.println("  " + hopOpen.line("USSD hop"));
                 System.out.println("  " + floorOpen.line("floor   "));
                 System.out.printf("  p99 hop = %.2f ms (aim < 5 ms), p99 ratio hop/floor = %.2f%n",
@@ -99,30 +110,49 @@ public final class Benchmark {
         System.exit(0);
     }
 
-    /**
-     * The floor: parse the same form, then the same Redis work as a hop (MGET of session and
-     * language, then SET with expiry), and a constant screen.
-     */
     private static int startFloor(Vertx vertx, Redis redis, Config config) throws Exception {
         CallerHash hash = new CallerHash(Secrets.decode("HASH_KEY", HASH_KEY, 32));
-        Buffer screen = Buffer.buffer("CON Floor\n1. One\n2. Two");
-        Router router = Router.router(vertx);
-        router.post("/floor").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> {
-            var form = ctx.request().formAttributes();
-            String caller = hash.of(form.get("phoneNumber"));
-            String key = "taama:{" + caller + "}:floor:" + form.get("sessionId");
-            redis.mget(key, "taama:{" + caller + "}:lang")
-                    .compose(v -> Future.fromCompletionStage(redis.commands().set(key, form.get("text"),
-                            SetArgs.Builder.px(config.sessionTtl().toMillis())), ctx.vertx().getOrCreateContext()))
-                    .onComplete(ar -> ctx.response().putHeader("Content-Type", "text/plain").end(screen));
-        });
-        HttpServer s = vertx.createHttpServer();
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        s.requestHandler(router).listen(port).await(10, TimeUnit.SECONDS);
+        // Same shape as the server: one verticle per event loop, as many as the server deploys.
+        vertx.deployVerticle(() -> new FloorVerticle(redis, hash, config, port),
+                new DeploymentOptions().setInstances(config.verticles())).await(10, TimeUnit.SECONDS);
         return port;
+    }
+
+    /**
+     * The floor: parse the same form, then the same Redis work as a hop (MGET of session and
+     * language, then SET with expiry), and a constant screen.
+     */
+    private static final class FloorVerticle extends VerticleBase {
+        private final Redis redis;
+        private final CallerHash hash;
+        private final Config config;
+        private final int port;
+
+        FloorVerticle(Redis redis, CallerHash hash, Config config, int port) {
+            this.redis = redis;
+            this.hash = hash;
+            this.config = config;
+            this.port = port;
+        }
+
+        @Override
+        public Future<?> start() {
+            Buffer screen = Buffer.buffer("CON Floor\n1. One\n2. Two");
+            Router router = Router.router(vertx);
+            router.post("/floor").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(ctx -> {
+                var form = ctx.request().formAttributes();
+                String caller = hash.of(form.get("phoneNumber"));
+                String key = "taama:{" + caller + "}:floor:" + form.get("sessionId");
+                redis.mget(key, "taama:{" + caller + "}:lang")
+                        .compose(v -> redis.setex(key, form.get("text"), config.sessionTtl()))
+                        .onComplete(ar -> ctx.response().putHeader("Content-Type", "text/plain").end(screen));
+            });
+            return vertx.createHttpServer().requestHandler(router).listen(port);
+        }
     }
 
     /** One simulated phone: a session of 2-5 hops through the real menus, then a new session. */
@@ -262,7 +292,19 @@ public final class Benchmark {
     }
 
     /** What one measurement found. */
-    private record Result(Histogram h, double rps, long errors) {
+    private record Result(Histogram h, double rps, long errors, int runs) {
+        Result(Histogram h, double rps, long errors) {
+            this(h, rps, errors, 1);
+        }
+
+        /** Two runs together: latencies pooled, throughput averaged. */
+        static Result add(Result a, Result b) {
+            if (a == null) return b;
+            Histogram h = a.h().copy();
+            h.add(b.h());
+            return new Result(h, (a.rps() * a.runs() + b.rps()) / (a.runs() + 1), a.errors() + b.errors(), a.runs() + 1);
+        }
+
         double p(double percentile) {
             return h.getValueAtPercentile(percentile);
         }

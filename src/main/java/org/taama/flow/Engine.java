@@ -23,7 +23,7 @@ public final class Engine {
     public static final String HOME = "00";
     public static final String MORE = "98";
 
-    private static final int PAGE_CACHE_LIMIT = 4096;
+    private static final int CACHE_LIMIT = 4096;
 
     private final FlowSet flows;
     private final Locales locales;
@@ -31,6 +31,8 @@ public final class Engine {
     private final Predicate<String> fits;
     /** Pagination depends only on the texts, so it is worked out once per (body, footers). */
     private final Map<String, List<String>> pageCache = new ConcurrentHashMap<>();
+    /** Screens of content nodes are the same for every caller at the same place: render each once. */
+    private final Map<ScreenKey, Rendered> screenCache = new ConcurrentHashMap<>();
 
     /**
      * @param spelling how texts are spelled on this channel
@@ -81,6 +83,21 @@ public final class Engine {
     /** The screen for a state, as {@link #step} would show it; the lint uses this too. */
     public Rendered render(State s, boolean invalid) {
         Node node = flows.node(s.node());
+        if (!node.kind().cacheable()) return renderNow(node, s, invalid);
+        ScreenKey key = new ScreenKey(node.id(), s.lang(), s.page(), s.back().isEmpty(), invalid);
+        Rendered r = screenCache.get(key);
+        if (r == null) {
+            r = renderNow(node, s, invalid);
+            if (screenCache.size() > CACHE_LIMIT) screenCache.clear();
+            screenCache.put(key, r);
+        }
+        return r;
+    }
+
+    /** Everything a cacheable screen depends on. */
+    private record ScreenKey(String node, String lang, int page, boolean nothingBehind, boolean invalid) {}
+
+    private Rendered renderNow(Node node, State s, boolean invalid) {
         UnaryOperator<String> text = key -> text(s.lang(), key);
         View view = node.kind().view(node, s, text);
 
@@ -124,7 +141,7 @@ public final class Engine {
         List<String> pages = Pager.paginate(body, more, last, fits);
         // A footer too big for any screen is a content error the lint reports; show the text whole.
         if (pages.isEmpty()) pages = List.of(body);
-        if (pageCache.size() > PAGE_CACHE_LIMIT) pageCache.clear();
+        if (pageCache.size() > CACHE_LIMIT) pageCache.clear();
         pageCache.put(key, pages);
         return pages;
     }

@@ -16,6 +16,14 @@ public interface NodeKind {
     /** What the node shows; {@code text} turns a locale key into the caller's text. */
     View view(Node node, State state, UnaryOperator<String> text);
 
+    /**
+     * True when what the node shows depends only on the node, the language and the page, so the
+     * engine may keep its rendered screens. A kind that shows data from the state says false.
+     */
+    default boolean cacheable() {
+        return true;
+    }
+
     /** The state after the caller picked option {@code index} (0-based). */
     State choose(Node node, State state, int index);
 }

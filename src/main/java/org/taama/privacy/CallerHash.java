@@ -11,10 +11,20 @@ import java.util.HexFormat;
  * key, cut to 128 bits. Without the key, a list of all Malian numbers cannot be hashed to find one.
  */
 public final class CallerHash {
-    private final SecretKeySpec key;
+    /** One initialised Mac per thread: getInstance and init cost more than the hash itself. */
+    private final ThreadLocal<Mac> mac;
 
     public CallerHash(byte[] key) {
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+        this.mac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(spec);
+                return m;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+            }
+        });
     }
 
     /** Digits only, so "+223 70 00 00 00" and "22370000000" are the same caller. */
@@ -29,13 +39,7 @@ public final class CallerHash {
     }
 
     public String of(String number) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] h = mac.doFinal(normalize(number).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
+        byte[] h = mac.get().doFinal(normalize(number).getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(h, 0, 16);
     }
 }

@@ -1,8 +1,8 @@
 package org.taama.ussd;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.taama.privacy.Digests;
+
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -33,11 +33,7 @@ public final class History {
 
     /** A short digest of a history: enough to recognise it, not to read it. */
     public static String digest(String history) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(history.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 12));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] h = Digests.sha256(history);
+        return Base64.getEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 12));
     }
 }

@@ -1,5 +1,6 @@
 package org.taama.ussd;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -8,14 +9,15 @@ import org.taama.flow.Screen;
 import org.taama.flow.Step;
 import org.taama.i18n.Locales;
 import org.taama.privacy.CallerHash;
+import org.taama.privacy.Digests;
 import org.taama.redis.Redis;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +35,8 @@ public final class UssdService {
     private final long budgetMillis;
     private final MeterRegistry metrics;
     private final Screen unavailable;
+    private final Map<String, Counter> hopCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> hopTimers = new ConcurrentHashMap<>();
 
     public UssdService(Engine engine, Redis redis, CallerHash callers, Duration sessionTtl, Duration languageTtl,
                        String defaultLang, Duration redisTimeout, MeterRegistry metrics) {
@@ -69,15 +73,21 @@ public final class UssdService {
                 })
                 .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .map(step -> {
-                    metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome",
-                            step.outcome().name().toLowerCase()).increment();
-                    sample.stop(metrics.timer("taama_ussd_hop_seconds", "gateway", gateway));
+                    hops(gateway, step.outcome().name().toLowerCase(Locale.ROOT)).increment();
+                    sample.stop(hopTimers.computeIfAbsent(gateway,
+                            g -> metrics.timer("taama_ussd_hop_seconds", "gateway", g)));
                     return step.screen();
                 })
                 .recover(err -> {
-                    metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", "unavailable").increment();
+                    hops(gateway, "unavailable").increment();
                     return Future.succeededFuture(unavailable);
                 });
+    }
+
+    /** Meters are looked up once: a registry lookup per hop costs more than the count. */
+    private Counter hops(String gateway, String outcome) {
+        return hopCounters.computeIfAbsent(gateway + '\u0000' + outcome,
+                k -> metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", outcome));
     }
 
     private static String input(UssdSession stored, UssdRequest req) {
@@ -95,11 +105,6 @@ public final class UssdService {
 
     /** Gateway session ids can be long and carry anything; keys hold a fixed-size digest instead. */
     static String shortDigest(String s) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Digests.sha256(s), 0, 12);
     }
 }
