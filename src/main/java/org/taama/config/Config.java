@@ -2,57 +2,101 @@ package org.taama.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Every setting of the server, read from the environment in this one place, each with the default a
- * developer wants on a laptop. README.md lists them.
+ * developer wants on a laptop. README.md lists them. Immutable; {@link #with} gives a changed copy.
  */
-public record Config(
-        int port,
-        String redisUrl,
-        boolean redisCluster,
-        Duration redisTimeout,
-        Path dataDir,
-        String publicBaseUrl,
-        String hashKey,
-        String encryptionKey,
-        Duration sessionTtl,
-        Duration languageTtl,
-        String defaultLang,
-        boolean ussdGsmSafe,
-        String bmPalatal,
-        Path flowsDir,
-        Path localesDir,
-        int verticles) {
+public final class Config {
+    private final Map<String, String> env;
+
+    private final int port;
+    private final String redisUrl;
+    private final boolean redisCluster;
+    private final Duration redisTimeout;
+    private final Path dataDir;
+    private final String publicBaseUrl;
+    private final String hashKey;
+    private final String encryptionKey;
+    private final Duration sessionTtl;
+    private final Duration chatSessionTtl;
+    private final Duration languageTtl;
+    private final String defaultLang;
+    private final boolean ussdGsmSafe;
+    private final boolean smsGsmSafe;
+    private final String bmPalatal;
+    private final Path flowsDir;
+    private final Path localesDir;
+    private final int verticles;
+    private final String twilioAccountSid;
+    private final String twilioAuthToken;
+    private final String twilioApiUrl;
+    private final String twilioSmsFrom;
+    private final String twilioWhatsappFrom;
+    private final String whatsappTemplateSid;
+    private final int senderThreads;
+
+    private Config(Map<String, String> env) {
+        this.env = Collections.unmodifiableMap(new HashMap<>(env));
+        this.sessionTtl = Duration.ofSeconds(integer("SESSION_TTL_SECONDS", 300));
+        if (sessionTtl.toSeconds() < 180) {
+            // A USSD session lives up to 180 s at the operator; state must outlive it.
+            throw new IllegalArgumentException("SESSION_TTL_SECONDS must be at least 180");
+        }
+        this.port = integer("PORT", 8080);
+        this.redisUrl = text("REDIS_URL", null);
+        this.redisCluster = bool("REDIS_CLUSTER", false);
+        this.redisTimeout = Duration.ofMillis(integer("REDIS_TIMEOUT_MS", 1000));
+        this.dataDir = Path.of(text("DATA_DIR", "data"));
+        this.publicBaseUrl = stripSlash(text("PUBLIC_BASE_URL", "http://localhost:8080"));
+        this.hashKey = text("HASH_KEY", null);
+        this.encryptionKey = text("ENCRYPTION_KEY", null);
+        this.chatSessionTtl = Duration.ofSeconds(integer("CHAT_SESSION_TTL_SECONDS", 86400));
+        this.languageTtl = Duration.ofDays(integer("LANG_TTL_DAYS", 365));
+        this.defaultLang = text("DEFAULT_LANG", "fr");
+        this.ussdGsmSafe = bool("USSD_GSM_SAFE", true);
+        this.smsGsmSafe = bool("SMS_GSM_SAFE", true);
+        this.bmPalatal = text("BM_GSM_PALATAL", "ny");
+        this.flowsDir = Path.of(text("FLOWS_DIR", "flows"));
+        this.localesDir = Path.of(text("LOCALES_DIR", "locales"));
+        this.verticles = integer("VERTICLES", Runtime.getRuntime().availableProcessors());
+        this.twilioAccountSid = text("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000");
+        this.twilioAuthToken = text("TWILIO_AUTH_TOKEN", null);
+        this.twilioApiUrl = text("TWILIO_API_URL", null);
+        this.twilioSmsFrom = text("TWILIO_SMS_FROM", null);
+        this.twilioWhatsappFrom = text("TWILIO_WHATSAPP_FROM", null);
+        this.whatsappTemplateSid = text("WHATSAPP_TEMPLATE_SID", null);
+        this.senderThreads = integer("SENDER_THREADS", 4);
+    }
 
     public static Config fromEnv() {
         return from(System.getenv());
     }
 
     public static Config from(Map<String, String> env) {
-        Duration sessionTtl = Duration.ofSeconds(integer(env, "SESSION_TTL_SECONDS", 300));
-        if (sessionTtl.toSeconds() < 180) {
-            // A USSD session lives up to 180 s at the operator; state must outlive it.
-            throw new IllegalArgumentException("SESSION_TTL_SECONDS must be at least 180");
-        }
-        return new Config(
-                integer(env, "PORT", 8080),
-                blankToNull(env.get("REDIS_URL")),
-                bool(env, "REDIS_CLUSTER", false),
-                Duration.ofMillis(integer(env, "REDIS_TIMEOUT_MS", 1000)),
-                Path.of(env.getOrDefault("DATA_DIR", "data")),
-                env.getOrDefault("PUBLIC_BASE_URL", "http://localhost:8080"),
-                blankToNull(env.get("HASH_KEY")),
-                blankToNull(env.get("ENCRYPTION_KEY")),
-                sessionTtl,
-                Duration.ofDays(integer(env, "LANG_TTL_DAYS", 365)),
-                env.getOrDefault("DEFAULT_LANG", "fr"),
-                bool(env, "USSD_GSM_SAFE", true),
-                env.getOrDefault("BM_GSM_PALATAL", "ny"),
-                Path.of(env.getOrDefault("FLOWS_DIR", "flows")),
-                Path.of(env.getOrDefault("LOCALES_DIR", "locales")),
-                integer(env, "VERTICLES", Runtime.getRuntime().availableProcessors()));
+        return new Config(env);
+    }
+
+    /** A copy with one variable set. */
+    public Config with(String name, String value) {
+        Map<String, String> m = new HashMap<>(env);
+        m.put(name, value);
+        return new Config(m);
+    }
+
+    public Config withRedisUrl(String url) {
+        return with("REDIS_URL", url);
+    }
+
+    public Config withPort(int p) {
+        return with("PORT", Integer.toString(p));
+    }
+
+    public Config withSecrets(String hash, String encryption) {
+        return with("HASH_KEY", hash).with("ENCRYPTION_KEY", encryption);
     }
 
     /** True when the server starts its own Redis (development and tests). */
@@ -60,37 +104,75 @@ public record Config(
         return redisUrl == null;
     }
 
-    public Config withRedisUrl(String url) {
-        return new Config(port, url, redisCluster, redisTimeout, dataDir, publicBaseUrl, hashKey, encryptionKey,
-                sessionTtl, languageTtl, defaultLang, ussdGsmSafe, bmPalatal, flowsDir, localesDir, verticles);
+    public int port() { return port; }
+    public String redisUrl() { return redisUrl; }
+    public boolean redisCluster() { return redisCluster; }
+    public Duration redisTimeout() { return redisTimeout; }
+    public Path dataDir() { return dataDir; }
+    /** The base URL Twilio and gateways call, without a trailing slash; webhook signatures are checked against it. */
+    public String publicBaseUrl() { return publicBaseUrl; }
+    public String hashKey() { return hashKey; }
+    public String encryptionKey() { return encryptionKey; }
+    public Duration sessionTtl() { return sessionTtl; }
+    public Duration chatSessionTtl() { return chatSessionTtl; }
+    public Duration languageTtl() { return languageTtl; }
+    public String defaultLang() { return defaultLang; }
+    public boolean ussdGsmSafe() { return ussdGsmSafe; }
+    public boolean smsGsmSafe() { return smsGsmSafe; }
+    public String bmPalatal() { return bmPalatal; }
+    public Path flowsDir() { return flowsDir; }
+    public Path localesDir() { return localesDir; }
+    public int verticles() { return verticles; }
+    public String twilioAccountSid() { return twilioAccountSid; }
+    /** Signs Twilio's webhooks and authenticates our REST calls; without it Twilio routes answer 403. */
+    public String twilioAuthToken() { return twilioAuthToken; }
+    /** Another base URL for Twilio's REST API (a test server); null means Twilio itself. */
+    public String twilioApiUrl() { return twilioApiUrl; }
+    public String twilioSmsFrom() { return twilioSmsFrom; }
+    public String twilioWhatsappFrom() { return twilioWhatsappFrom; }
+    public String whatsappTemplateSid() { return whatsappTemplateSid; }
+    public int senderThreads() { return senderThreads; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Config c && c.env.equals(env);
     }
 
-    public Config withPort(int p) {
-        return new Config(p, redisUrl, redisCluster, redisTimeout, dataDir, publicBaseUrl, hashKey, encryptionKey,
-                sessionTtl, languageTtl, defaultLang, ussdGsmSafe, bmPalatal, flowsDir, localesDir, verticles);
+    @Override
+    public int hashCode() {
+        return env.hashCode();
     }
 
-    public Config withSecrets(String hash, String encryption) {
-        return new Config(port, redisUrl, redisCluster, redisTimeout, dataDir, publicBaseUrl, hash, encryption,
-                sessionTtl, languageTtl, defaultLang, ussdGsmSafe, bmPalatal, flowsDir, localesDir, verticles);
+    @Override
+    public String toString() {
+        // Never print secrets.
+        return "Config[port=" + port + ", embeddedRedis=" + embeddedRedis() + "]";
     }
 
-    private static int integer(Map<String, String> env, String name, int dflt) {
-        String v = blankToNull(env.get(name));
+    private String text(String name, String dflt) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    private int integer(String name, int dflt) {
+        String v = text(name, null);
         if (v == null) return dflt;
         try {
-            return Integer.parseInt(v.trim());
+            return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
         }
     }
 
-    private static boolean bool(Map<String, String> env, String name, boolean dflt) {
-        String v = blankToNull(env.get(name));
-        return v == null ? dflt : v.trim().equalsIgnoreCase("true") || v.trim().equals("1");
+    private boolean bool(String name, boolean dflt) {
+        String v = text(name, null);
+        if (v == null) return dflt;
+        if (v.equalsIgnoreCase("true") || v.equals("1")) return true;
+        if (v.equalsIgnoreCase("false") || v.equals("0")) return false;
+        throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -109,6 +110,48 @@ public final class Redis implements AutoCloseable {
 
     public Future<List<String>> keys(String pattern) {
         return on(commands.keys(pattern));
+    }
+
+    /** SET if absent, with expiry: true when this call set it (the first of concurrent callers). */
+    public Future<Boolean> setIfAbsent(String key, String value, Duration ttl) {
+        return on(commands.set(key, value, SetArgs.Builder.nx().px(ttl.toMillis()))).map("OK"::equals);
+    }
+
+    public Future<Void> hset(String key, Map<String, String> fields) {
+        return on(commands.hset(key, fields)).mapEmpty();
+    }
+
+    public Future<Map<String, String>> hgetall(String key) {
+        return on(commands.hgetall(key));
+    }
+
+    public Future<Long> hdel(String key, String... fields) {
+        return on(commands.hdel(key, fields));
+    }
+
+    public Future<Boolean> expire(String key, Duration ttl) {
+        return on(commands.pexpire(key, ttl.toMillis()));
+    }
+
+    /** Adds to the head of a list and keeps only its newest {@code keep} entries. */
+    public Future<Void> pushCapped(String key, String value, int keep) {
+        return Future.all(on(commands.lpush(key, value)), on(commands.ltrim(key, 0, keep - 1))).mapEmpty();
+    }
+
+    public Future<List<String>> range(String key, long start, long stop) {
+        return on(commands.lrange(key, start, stop));
+    }
+
+    public Future<Long> sadd(String key, String... members) {
+        return on(commands.sadd(key, members));
+    }
+
+    public Future<Long> srem(String key, String... members) {
+        return on(commands.srem(key, members));
+    }
+
+    public Future<Boolean> sismember(String key, String member) {
+        return on(commands.sismember(key, member));
     }
 
     public Future<String> ping() {

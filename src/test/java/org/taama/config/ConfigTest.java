@@ -107,14 +107,20 @@ class ConfigTest {
     @DisplayName("the with* copies change only what they name")
     void copies() {
         Config c = Config.from(Map.of("PORT", "9000"));
-        assertThat(c.withPort(1234)).isEqualTo(new Config(1234, c.redisUrl(), c.redisCluster(), c.redisTimeout(),
-                c.dataDir(), c.publicBaseUrl(), c.hashKey(), c.encryptionKey(), c.sessionTtl(), c.languageTtl(),
-                c.defaultLang(), c.ussdGsmSafe(), c.bmPalatal(), c.flowsDir(), c.localesDir(), c.verticles()));
+        assertThat(c.withPort(1234)).isEqualTo(Config.from(Map.of("PORT", "1234")));
         assertThat(c.withRedisUrl("redis://x").redisUrl()).isEqualTo("redis://x");
         assertThat(c.withRedisUrl("redis://x").port()).isEqualTo(9000);
         Config s = c.withSecrets("h", "e");
         assertThat(s.hashKey()).isEqualTo("h");
         assertThat(s.encryptionKey()).isEqualTo("e");
         assertThat(s.port()).isEqualTo(9000);
+    }
+
+    @Test
+    @DisplayName("a switch set to anything but true/false/1/0 is refused, not read as off")
+    void unclearSwitchIsRefused() {
+        assertThatThrownBy(() -> Config.from(Map.of("USSD_GSM_SAFE", "yes")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("USSD_GSM_SAFE");
     }
 }

@@ -1,0 +1,118 @@
+package org.taama.consent;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.taama.privacy.NumberCipher;
+import org.taama.redis.Redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who agreed to receive awareness messages, and who said stop. Stop wins at once, on every channel,
+ * and drops the number we kept: a caller who opted out is known only by their hash from then on.
+ *
+ * <p>Keys (all under the caller's hash tag but the subscriber set):
+ * <ul>
+ *   <li>{@code taama:{caller}:consent} — hash: status (in|out), channel, lang, region, at, number
+ *       (AES-GCM, only while status is in)</li>
+ *   <li>{@code taama:{caller}:consent:log} — the newest {@value #LOG_KEEP} changes: time, channel, action</li>
+ *   <li>{@code taama:subscribers} — set of caller hashes with status in</li>
+ * </ul>
+ * Both caller keys expire {@code CONSENT_TTL} after the last change.
+ */
+public final class ConsentStore {
+    public static final String SUBSCRIBERS = "taama:subscribers";
+    static final int LOG_KEEP = 50;
+    /** Long enough to honour a STOP for the life of any campaign; refreshed by every change. */
+    static final Duration CONSENT_TTL = Duration.ofDays(730);
+
+    private final Redis redis;
+    private final NumberCipher cipher;
+    private final Clock clock;
+
+    public ConsentStore(Redis redis, NumberCipher cipher, Clock clock) {
+        this.redis = redis;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /** The current consent of a caller; status "none" when they never said anything. */
+    public record Consent(String status, String channel, String lang, String region, String at) {
+        public boolean optedOut() {
+            return "out".equals(status);
+        }
+
+        public boolean subscribed() {
+            return "in".equals(status);
+        }
+    }
+
+    public static String key(String caller) {
+        return "taama:{" + caller + "}:consent";
+    }
+
+    public static String logKey(String caller) {
+        return "taama:{" + caller + "}:consent:log";
+    }
+
+    public Future<Consent> get(String caller) {
+        return redis.hgetall(key(caller)).map(h -> new Consent(h.getOrDefault("status", "none"), h.get("channel"),
+                h.get("lang"), h.get("region"), h.get("at")));
+    }
+
+    /** Opts out at once: status out, number dropped, removed from every audience. */
+    public Future<Void> optOut(String caller, Channel channel, String why) {
+        String at = clock.instant().toString();
+        return Future.all(List.of(
+                        redis.hset(key(caller), Map.of("status", "out", "channel", channel.id(), "at", at)),
+                        redis.hdel(key(caller), "number"),
+                        redis.srem(SUBSCRIBERS, caller),
+                        log(caller, channel, "opt_out", why, at)))
+                .compose(v -> expire(caller));
+    }
+
+    /**
+     * Opts in (START, or the subscribe option of a menu), keeping the number encrypted to send to,
+     * with the language and region the caller chose. A null region keeps the one stored before.
+     */
+    public Future<Void> optIn(String caller, String number, Channel channel, String lang, String region) {
+        String at = clock.instant().toString();
+        Map<String, String> fields = new HashMap<>();
+        fields.put("status", "in");
+        fields.put("channel", channel.id());
+        fields.put("at", at);
+        fields.put("number", cipher.encrypt(number, caller));
+        if (lang != null) fields.put("lang", lang);
+        if (region != null) fields.put("region", region);
+        return Future.all(List.of(
+                        redis.hset(key(caller), fields),
+                        redis.sadd(SUBSCRIBERS, caller),
+                        log(caller, channel, "opt_in", region == null ? null : "region " + region, at)))
+                .compose(v -> expire(caller));
+    }
+
+    /** The number to send to, or null when the caller is not subscribed. Never log what this returns. */
+    public Future<String> number(String caller) {
+        return redis.hgetall(key(caller)).map(h -> "in".equals(h.get("status")) && h.get("number") != null
+                ? cipher.decrypt(h.get("number"), caller) : null);
+    }
+
+    /** The changes, newest first, as JSON objects {at, channel, action, note}. */
+    public Future<List<JsonObject>> history(String caller) {
+        return redis.range(logKey(caller), 0, LOG_KEEP - 1).map(l -> l.stream().map(JsonObject::new).toList());
+    }
+
+    private Future<Void> log(String caller, Channel channel, String action, String note, String at) {
+        JsonObject e = new JsonObject().put("at", at).put("channel", channel.id()).put("action", action);
+        if (note != null) e.put("note", note);
+        return redis.pushCapped(logKey(caller), e.encode(), LOG_KEEP);
+    }
+
+    private Future<Void> expire(String caller) {
+        return Future.all(redis.expire(key(caller), CONSENT_TTL), redis.expire(logKey(caller), CONSENT_TTL)).mapEmpty();
+    }
+}
