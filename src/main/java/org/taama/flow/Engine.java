@@ -75,7 +75,11 @@ public final class Engine {
             Node node = flows.node(s.node());
             State next = sane(node.kind().choose(node, s, choice - 1));
             boolean language = node.kind() instanceof LanguageKind;
-            return answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
+            Step step = answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
+            Option picked = node.options().get(choice - 1);
+            if (picked.action() == null) return step;
+            Effect effect = new Effect(picked.action(), node.text(), s.lang(), picked.region());
+            return new Step(step.state(), step.screen(), step.outcome(), List.of(effect));
         }
         return answer(s, Step.Outcome.INVALID, true);
     }

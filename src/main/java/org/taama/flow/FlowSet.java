@@ -141,7 +141,16 @@ public final class FlowSet {
                 continue;
             }
             String lang = o.hasNonNull("lang") ? o.get("lang").asText() : null;
-            options.add(new Option(label, go.contains(".") ? go : flow + "." + go, lang));
+            String action = o.hasNonNull("do") ? o.get("do").asText() : null;
+            String region = o.hasNonNull("region") ? o.get("region").asText() : null;
+            if (action != null && !Option.ACTIONS.contains(action)) {
+                problems.add(Problem.error(file, id, null, "option '" + label + "': do: '" + action
+                        + "' is unknown; use one of " + Option.ACTIONS));
+            }
+            if ("subscribe".equals(action) && (region == null || region.isBlank())) {
+                problems.add(Problem.error(file, id, null, "option '" + label + "': do: subscribe needs region:"));
+            }
+            options.add(new Option(label, go.contains(".") ? go : flow + "." + go, lang, action, region));
         }
         if (options.size() > MAX_OPTIONS) {
             problems.add(Problem.error(file, id, null, "at most " + MAX_OPTIONS + " options fit the keys 1 to 9; it has "

@@ -26,7 +26,9 @@ import java.util.Set;
 public final class Lint {
     /** Texts the engine itself shows on every channel. */
     public static final List<String> ENGINE_KEYS =
-            List.of("common.back", "common.home", "common.more", "common.invalid", "common.unavailable");
+            List.of("common.back", "common.home", "common.more", "common.invalid", "common.unavailable",
+                    "keywords.menu", "keywords.stop", "keywords.start", "consent.stopped", "consent.started",
+                    "chat.text_only");
 
     private Lint() {}
 

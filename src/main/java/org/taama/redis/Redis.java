@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -160,6 +161,14 @@ public final class Redis implements AutoCloseable {
 
     public Future<Long> incr(String key) {
         return on(commands.incr(key));
+    }
+
+    /**
+     * Runs a Lua script atomically (EVAL). Keep scripts to keys they are given so they run on Redis
+     * Cluster too (all keys in one hash slot).
+     */
+    public <T> Future<T> eval(String script, ScriptOutputType type, String[] keys, String... args) {
+        return on(commands.<T>eval(script, type, keys, args));
     }
 
     public boolean isOpen() {

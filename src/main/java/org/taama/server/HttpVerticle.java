@@ -38,6 +38,9 @@ public final class HttpVerticle extends VerticleBase {
                     .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                     .handler(ctx -> ussd(ctx, gateway));
         }
+        router.post("/twilio/messages")
+                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                .handler(app.twilioMessages()::handle);
         router.route().failureHandler(this::failure);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(app.config().port());

@@ -8,7 +8,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taama.chat.ChatService;
+import org.taama.chat.Effects;
+import org.taama.chat.Keywords;
+import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
+import org.taama.consent.ConsentStore;
+import org.taama.privacy.NumberCipher;
+import org.taama.twilio.TwilioSignature;
 import org.taama.flow.Engine;
 import org.taama.i18n.Gsm;
 import org.taama.i18n.Spelling;
@@ -24,6 +31,7 @@ import org.taama.ussd.UssdService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -77,10 +85,20 @@ public final class Server implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, Gsm::fitsUssdScreen);
-        UssdService ussd = new UssdService(engine, redis,
-                new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32)),
+        CallerHash callers = new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32));
+        NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
+        ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC());
+        Spelling smsSpelling = smsSpelling(config);
+        Effects effects = new Effects(consent, content.locales(), smsSpelling, null);
+        UssdService ussd = new UssdService(engine, redis, callers, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
-        App app = new App(config, redis, ussd, metrics);
+        ChatService chat = new ChatService(
+                new Engine(content.flows(), content.locales(), smsSpelling, Server::fitsSms),
+                new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
+                redis, callers, consent, new Keywords(content.locales()), effects, config, metrics);
+        TwilioMessagesRoute twilio = new TwilioMessagesRoute(
+                new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl()), chat);
+        App app = new App(config, redis, ussd, twilio, metrics);
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
@@ -96,6 +114,21 @@ public final class Server implements AutoCloseable {
 
     public static Spelling ussdSpelling(Config config) {
         return config.ussdGsmSafe() ? Spelling.gsmSafe(config.bmPalatal()) : Spelling.STANDARD;
+    }
+
+    public static Spelling smsSpelling(Config config) {
+        return config.smsGsmSafe() ? Spelling.gsmSafe(config.bmPalatal()) : Spelling.STANDARD;
+    }
+
+    /** One chat reply on SMS: at most three segments (459 GSM-7 characters, 201 UCS-2 units); longer texts page. */
+    static boolean fitsSms(String text) {
+        int septets = Gsm.septets(text);
+        return septets >= 0 ? septets <= 3 * 153 : text.length() <= 3 * 67;
+    }
+
+    /** One WhatsApp reply: Twilio accepts up to 1,600 characters; keep well under for reading on a phone. */
+    static boolean fitsWhatsApp(String text) {
+        return text.length() <= 1000;
     }
 
     public int port() {

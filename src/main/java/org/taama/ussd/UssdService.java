@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import org.taama.chat.Effects;
+import org.taama.consent.Channel;
 import org.taama.flow.Engine;
 import org.taama.flow.Screen;
 import org.taama.flow.Step;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UssdService {
     private final Engine engine;
+    private final Effects effects;
     private final Redis redis;
     private final CallerHash callers;
     private final Duration sessionTtl;
@@ -38,9 +41,10 @@ public final class UssdService {
     private final Map<String, Counter> hopCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> hopTimers = new ConcurrentHashMap<>();
 
-    public UssdService(Engine engine, Redis redis, CallerHash callers, Duration sessionTtl, Duration languageTtl,
-                       String defaultLang, Duration redisTimeout, MeterRegistry metrics) {
+    public UssdService(Engine engine, Redis redis, CallerHash callers, Effects effects, Duration sessionTtl,
+                       Duration languageTtl, String defaultLang, Duration redisTimeout, MeterRegistry metrics) {
         this.engine = engine;
+        this.effects = effects;
         this.redis = redis;
         this.callers = callers;
         this.sessionTtl = sessionTtl;
@@ -69,7 +73,9 @@ public final class UssdService {
                     Step step = stored == null
                             ? engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null)
                             : engine.step(stored.state(), input(stored, req));
-                    return save(step, sessionKey, langKey, req.text()).map(v -> step);
+                    return save(step, sessionKey, langKey, req.text())
+                            .compose(v -> effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD))
+                            .map(v -> step);
                 })
                 .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .map(step -> {

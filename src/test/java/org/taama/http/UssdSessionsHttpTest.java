@@ -178,7 +178,8 @@ class UssdSessionsHttpTest {
 
     /**
      * The repository's flows never end a session (every screen offers 0 and 00), so this uses a copy of
-     * them in which the police helpline message ends the session, as a content editor may decide.
+     * them in which the police helpline message ends the session (and so offers no SMS option), as a
+     * content editor may decide.
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -195,7 +196,9 @@ class UssdSessionsHttpTest {
             }
             Path help = flows.resolve("help.yaml");
             String yaml = Files.readString(help);
-            String edited = yaml.replace("    text: help.police\n", "    text: help.police\n    end: true\n");
+            String edited = yaml.replace(
+                    "    text: help.police\n    options:\n      - { label: common.send_sms, do: sms, go: sms_sent }\n",
+                    "    text: help.police\n    end: true\n");
             assertThat(edited).as("help.yaml still has the police node").isNotEqualTo(yaml);
             Files.writeString(help, edited);
             ending = TestServers.start(Map.of("FLOWS_DIR", flows.toString()));

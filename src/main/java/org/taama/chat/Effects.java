@@ -1,0 +1,56 @@
+package org.taama.chat;
+
+import io.vertx.core.Future;
+import org.taama.consent.Channel;
+import org.taama.consent.ConsentStore;
+import org.taama.flow.Effect;
+import org.taama.i18n.Locales;
+import org.taama.i18n.Spelling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries out what callers asked for on a menu, for every channel: sign them up for awareness
+ * messages, or text them a screen's information so it outlives the USSD session.
+ */
+public final class Effects {
+    /** Sends one SMS; returns when the provider accepted it. */
+    @FunctionalInterface
+    public interface SmsOut {
+        Future<?> send(String number, String text);
+    }
+
+    private final ConsentStore consent;
+    private final Locales locales;
+    private final Spelling smsSpelling;
+    private final SmsOut sms;
+
+    /** @param sms null when no SMS provider is configured: "send by SMS" is then skipped */
+    public Effects(ConsentStore consent, Locales locales, Spelling smsSpelling, SmsOut sms) {
+        this.consent = consent;
+        this.locales = locales;
+        this.smsSpelling = smsSpelling;
+        this.sms = sms;
+    }
+
+    public Future<Void> run(List<Effect> effects, String caller, String number, Channel channel) {
+        if (effects.isEmpty()) return Future.succeededFuture();
+        List<Future<?>> all = new ArrayList<>();
+        for (Effect e : effects) {
+            switch (e.action()) {
+                case "subscribe" -> all.add(consent.optIn(caller, number, channel, e.lang(), e.region()));
+                case "sms" -> {
+                    // On SMS the information is already in the conversation; on WhatsApp and USSD it is not.
+                    if (sms != null && channel != Channel.SMS) {
+                        String text = locales.text(e.lang(), e.textKey());
+                        // Not awaited: the caller's screen must not wait on the SMS provider.
+                        if (text != null) sms.send(number, smsSpelling.apply(text));
+                    }
+                }
+                default -> { }
+            }
+        }
+        return Future.all(all).mapEmpty();
+    }
+}
