@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.taama.cost.CostRoutes;
+import org.taama.cost.TextCost;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
         router.post("/twilio/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(app.twilioMessages()::handle);
+        CostRoutes.mount(router, new TextCost(app.config()));
         router.route().failureHandler(this::failure);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(app.config().port());
