@@ -3,6 +3,8 @@ package org.taama.twilio;
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,27 @@ public class TwilioHttpClient extends NetworkHttpClient {
 
     /** @param apiUrl base URL to send to instead of Twilio's (no trailing slash needed); null for Twilio itself */
     public TwilioHttpClient(String apiUrl) {
+        super(builder());
         this.apiUrl = apiUrl == null || apiUrl.isBlank() ? null
                 : apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+    }
+
+    /**
+     * The SDK's default Apache client (system properties, pool of 20 per route / 100, the SDK's
+     * timeouts and socket settings) but with Apache's own automatic retries off: those would retry
+     * a 429 after a second (and 503 on top of the SDK's three 5xx attempts), parking a sender
+     * thread. Retries are the SDK's (5xx, 3 attempts) and, for 429, the caller's.
+     */
+    private static HttpClientBuilder builder() {
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setDefaultSocketConfig(DEFAULT_SOCKET_CONFIG);
+        pool.setDefaultMaxPerRoute(20);
+        pool.setMaxTotal(100);
+        return HttpClientBuilder.create()
+                .useSystemProperties()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(DEFAULT_REQUEST_CONFIG)
+                .disableAutomaticRetries();
     }
 
     @Override

@@ -228,7 +228,10 @@ public final class TwilioSender implements AutoCloseable {
         if (code != null && code == OUTSIDE_WINDOW) {
             return new SendFailure.OutsideWhatsAppWindow("Twilio refused free-form WhatsApp text outside the 24-hour window (code 63016)", code);
         }
-        if (httpStatus == null || httpStatus >= 500) {
+        if (httpStatus == null) {
+            return new SendFailure.Unavailable("Twilio unreachable: no HTTP answer" + (code == null ? "" : ", code " + code), code, null);
+        }
+        if (httpStatus >= 500) {
             return new SendFailure.Unavailable("Twilio unavailable" + (httpStatus == null ? "" : " (HTTP " + httpStatus + ")")
                     + " after the SDK's retries" + (code == null ? "" : ", code " + code), code, null);
         }
