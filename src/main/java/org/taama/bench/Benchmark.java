@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Benchmark {
     private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
+    private static final String TWILIO_TOKEN = "bench-auth-token";
+    private static final String PUBLIC_URL = "https://taama.example.org";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
@@ -63,6 +65,8 @@ public final class Benchmark {
             env.put("REDIS_URL", redis.url());
             env.putIfAbsent("HASH_KEY", HASH_KEY);
             env.putIfAbsent("ENCRYPTION_KEY", HASH_KEY);
+            env.put("TWILIO_AUTH_TOKEN", TWILIO_TOKEN);
+            env.put("PUBLIC_BASE_URL", PUBLIC_URL);
             Server server = Server.start(Config.from(env));
             Vertx floorVertx = Vertx.vertx();
             Redis floorRedis = Redis.connect(floorVertx, redis.url(), false, Duration.ofSeconds(1));
@@ -98,8 +102,19 @@ public final class Benchmark {
                 System.out.printf("Open loop, fixed offered rate %d hops/s (latency from when each hop was due):%n", rate);
                 System.out.println("  " + hopOpen.line("USSD hop"));
                 System.out.println("  " + floorOpen.line("floor   "));
-                System.out.printf("  p99 hop = %.2f ms (aim < 5 ms), p99 ratio hop/floor = %.2f%n",
+                System.out.printf("  p99 hop = %.2f ms (aim < 5 ms), p99 ratio hop/floor = %.2f%n%n",
                         hopOpen.p(99) / 1000.0, hopOpen.p(99) / Math.max(1, floorOpen.p(99)));
+
+                // Signed Twilio webhooks: signature check, replay guard, consent keywords, the flow, TwiML.
+                java.util.function.Supplier<Person> texters = () -> new Texter(PUBLIC_URL + "/twilio/messages");
+                closedLoop(loadVertx, server.port(), "/twilio/messages", texters, callers, 0, warmup);
+                Result chatClosed = closedLoop(loadVertx, server.port(), "/twilio/messages", texters, callers, 1,
+                        seconds * rounds);
+                Result chatOpen = openLoop(loadVertx, server.port(), "/twilio/messages", texters, rate / 3, 1,
+                        seconds * rounds);
+                System.out.println("Signed Twilio webhooks (POST /twilio/messages):");
+                System.out.println("  " + chatClosed.line("closed, " + callers + " texters"));
+                System.out.println("  " + chatOpen.line("open, " + (rate / 3) + "/s offered"));
             } finally {
                 loadVertx.close().await(10, TimeUnit.SECONDS);
                 floorRedis.close();
@@ -155,8 +170,60 @@ public final class Benchmark {
         }
     }
 
+    /** One simulated person; each call gives the next request they send (form body, signature or null). */
+    private interface Person {
+        String[] next();
+    }
+
+    /**
+     * One person texting over Twilio: a first message, then numbers, each webhook signed as Twilio
+     * signs it (HMAC-SHA1 of URL + sorted parameters with the auth token).
+     */
+    private static final class Texter implements Person {
+        private static final AtomicLong SEQ = new AtomicLong();
+        private final String number = "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        private final javax.crypto.Mac mac;
+        private final String url;
+        private int sent;
+
+        Texter(String url) {
+            this.url = url;
+            try {
+                mac = javax.crypto.Mac.getInstance("HmacSHA1");
+                mac.init(new javax.crypto.spec.SecretKeySpec(TWILIO_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "HmacSHA1"));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String[] next() {
+            String[] inputs = {"1", "2", "1", "3", "98", "0", "00", "1"};
+            String body = sent++ % 6 == 0 ? "Bonjour" : inputs[ThreadLocalRandom.current().nextInt(inputs.length)];
+            String sid = "SM" + String.format("%032d", SEQ.incrementAndGet());
+            java.util.TreeMap<String, String> p = new java.util.TreeMap<>();
+            p.put("MessageSid", sid);
+            p.put("AccountSid", "AC00000000000000000000000000000000");
+            p.put("From", number);
+            p.put("To", "+15550001111");
+            p.put("Body", body);
+            p.put("NumMedia", "0");
+            StringBuilder data = new StringBuilder(url);
+            StringBuilder form = new StringBuilder();
+            p.forEach((k, v) -> {
+                data.append(k).append(v);
+                if (form.length() > 0) form.append('&');
+                form.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+            });
+            String signature = java.util.Base64.getEncoder().encodeToString(
+                    mac.doFinal(data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return new String[] {form.toString(), signature};
+        }
+    }
+
     /** One simulated phone: a session of 2-5 hops through the real menus, then a new session. */
-    private static final class Caller {
+    private static final class Caller implements Person {
         private static final AtomicLong SEQ = new AtomicLong();
         final String number;
         String sessionId;
@@ -172,6 +239,11 @@ public final class Benchmark {
             sessionId = "bench-" + SEQ.incrementAndGet();
             history = null;
             hopsLeft = 2 + ThreadLocalRandom.current().nextInt(4);
+        }
+
+        @Override
+        public String[] next() {
+            return new String[] {nextBody(), null};
         }
 
         String nextBody() {
@@ -195,14 +267,23 @@ public final class Benchmark {
                 .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
     }
 
-    private static Future<Integer> hop(HttpClient client, String path, String body) {
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-                        .putHeader("Content-Type", "application/x-www-form-urlencoded"))
+    private static Future<Integer> hop(HttpClient client, String path, String[] request) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                .putHeader("Content-Type", "application/x-www-form-urlencoded");
+        if (request[1] != null) options.putHeader("X-Twilio-Signature", request[1]);
+        String body = request[0];
+        return client.request(options)
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()));
     }
 
     private static Result closedLoop(Vertx vertx, int port, String path, int callers, int warmup, int seconds)
+            throws Exception {
+        return closedLoop(vertx, port, path, Caller::new, callers, warmup, seconds);
+    }
+
+    private static Result closedLoop(Vertx vertx, int port, String path, java.util.function.Supplier<Person> people,
+                                     int callers, int warmup, int seconds)
             throws Exception {
         HttpClient client = client(vertx, port, callers);
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
@@ -215,7 +296,7 @@ public final class Benchmark {
         AtomicLong running = new AtomicLong(callers);
         vertx.runOnContext(v -> {
             for (int i = 0; i < callers; i++) {
-                loop(client, path, new Caller(), h, done, errors, measureFrom, end, running, finished);
+                loop(client, path, people.get(), h, done, errors, measureFrom, end, running, finished);
             }
         });
         finished.future().await(warmup + seconds + 60, TimeUnit.SECONDS);
@@ -223,14 +304,14 @@ public final class Benchmark {
         return new Result(h, done.get() / (double) seconds, errors.get());
     }
 
-    private static void loop(HttpClient client, String path, Caller c, Histogram h, AtomicLong done, AtomicLong errors,
+    private static void loop(HttpClient client, String path, Person c, Histogram h, AtomicLong done, AtomicLong errors,
                              long measureFrom, long end, AtomicLong running, io.vertx.core.Promise<Void> finished) {
         long t0 = System.nanoTime();
         if (t0 >= end) {
             if (running.decrementAndGet() == 0) finished.tryComplete();
             return;
         }
-        hop(client, path, c.nextBody()).onComplete(ar -> {
+        hop(client, path, c.next()).onComplete(ar -> {
             long t1 = System.nanoTime();
             if (t0 >= measureFrom) {
                 if (ar.succeeded() && ar.result() == 200) {
@@ -246,11 +327,17 @@ public final class Benchmark {
 
     private static Result openLoop(Vertx vertx, int port, String path, int rate, int warmup, int seconds)
             throws Exception {
+        return openLoop(vertx, port, path, Caller::new, rate, warmup, seconds);
+    }
+
+    private static Result openLoop(Vertx vertx, int port, String path, java.util.function.Supplier<Person> people,
+                                   int rate, int warmup, int seconds)
+            throws Exception {
         HttpClient client = client(vertx, port, 512);
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        ArrayDeque<Caller> idle = new ArrayDeque<>();
+        ArrayDeque<Person> idle = new ArrayDeque<>();
         long start = System.nanoTime();
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
@@ -265,9 +352,9 @@ public final class Benchmark {
                 long due = start + (long) (sent.get() * intervalNanos);
                 if (due > now || due >= end) break;
                 sent.incrementAndGet();
-                Caller c = idle.isEmpty() ? new Caller() : idle.poll();
+                Person c = idle.isEmpty() ? people.get() : idle.poll();
                 outstanding.incrementAndGet();
-                hop(client, path, c.nextBody()).onComplete(ar -> {
+                hop(client, path, c.next()).onComplete(ar -> {
                     long t1 = System.nanoTime();
                     if (due >= measureFrom) {
                         if (ar.succeeded() && ar.result() == 200) {

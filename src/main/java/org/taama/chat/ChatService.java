@@ -13,6 +13,7 @@ import org.taama.i18n.Locales;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.Digests;
 import org.taama.redis.Redis;
+import org.taama.twilio.WhatsAppWindow;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChatService {
     static final Duration REPLAY_TTL = Duration.ofHours(24);
-    static final Duration WHATSAPP_WINDOW = Duration.ofHours(24);
     /** What a retry gets while the first delivery of the same message is still being answered. */
     static final String IN_PROGRESS = "";
 
@@ -44,12 +44,15 @@ public final class ChatService {
     private final ConsentStore consent;
     private final Keywords keywords;
     private final Effects effects;
+    private final WhatsAppWindow window;
     private final Config config;
     private final MeterRegistry metrics;
     private final String defaultLang;
 
     public ChatService(Engine sms, Engine whatsapp, Redis redis, CallerHash callers, ConsentStore consent,
-                       Keywords keywords, Effects effects, Config config, MeterRegistry metrics) {
+                       Keywords keywords, Effects effects, WhatsAppWindow window, Config config,
+                       MeterRegistry metrics) {
+        this.window = window;
         this.sms = sms;
         this.whatsapp = whatsapp;
         this.redis = redis;
@@ -85,7 +88,7 @@ public final class ChatService {
         String langKey = "taama:{" + caller + "}:lang";
         List<Future<?>> sideWrites = new ArrayList<>();
         if (m.channel() == Channel.WHATSAPP) {
-            sideWrites.add(redis.setex("taama:{" + caller + "}:wa:window", "1", WHATSAPP_WINDOW));
+            sideWrites.add(window.touch(caller));
         }
         return redis.mget(sessionKey, langKey).compose(values -> {
             State state = StateJson.decode(values.get(0));

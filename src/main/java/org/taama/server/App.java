@@ -3,9 +3,14 @@ package org.taama.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
+import org.taama.consent.ConsentStore;
+import org.taama.privacy.CallerHash;
 import org.taama.redis.Redis;
+import org.taama.twilio.DeliveryStatus;
+import org.taama.twilio.TwilioSignature;
 import org.taama.ussd.UssdService;
 
 /** What every HTTP verticle shares: built once, immutable or thread-safe. */
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
-                  PrometheusMeterRegistry metrics) {}
+                  TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
+                  CallerHash callers, PrometheusMeterRegistry metrics) {}

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.taama.cost.CostRoutes;
+import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
@@ -43,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
         router.post("/twilio/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(app.twilioMessages()::handle);
+        StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
         CostRoutes.mount(router, new TextCost(app.config()));
         router.route().failureHandler(this::failure);
         server = vertx.createHttpServer();

@@ -15,7 +15,10 @@ import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
 import org.taama.consent.ConsentStore;
 import org.taama.privacy.NumberCipher;
+import org.taama.twilio.DeliveryStatus;
+import org.taama.twilio.TwilioSender;
 import org.taama.twilio.TwilioSignature;
+import org.taama.twilio.WhatsAppWindow;
 import org.taama.flow.Engine;
 import org.taama.i18n.Gsm;
 import org.taama.i18n.Spelling;
@@ -43,8 +46,10 @@ public final class Server implements AutoCloseable {
     private final Redis redis;
     private final EmbeddedRedis embedded;
     private final App app;
+    private final TwilioSender sender;
 
-    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app) {
+    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender) {
+        this.sender = sender;
         this.vertx = vertx;
         this.redis = redis;
         this.embedded = embedded;
@@ -89,27 +94,34 @@ public final class Server implements AutoCloseable {
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
         ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC());
         Spelling smsSpelling = smsSpelling(config);
-        Effects effects = new Effects(consent, content.locales(), smsSpelling, null);
+        WhatsAppWindow window = new WhatsAppWindow(redis);
+        DeliveryStatus delivery = new DeliveryStatus(redis, Clock.systemUTC());
+        TwilioSender sender = new TwilioSender(vertx, config, callers, consent, window, delivery);
+        // "Send me this by SMS" needs a sender number; without one the option is quietly a no-op.
+        Effects.SmsOut sms = config.twilioAuthToken() != null && config.twilioSmsFrom() != null
+                ? (number, text) -> sender.sendSms(number, text) : null;
+        Effects effects = new Effects(consent, content.locales(), smsSpelling, sms);
         UssdService ussd = new UssdService(engine, redis, callers, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
         ChatService chat = new ChatService(
                 new Engine(content.flows(), content.locales(), smsSpelling, Server::fitsSms),
                 new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
-                redis, callers, consent, new Keywords(content.locales()), effects, config, metrics);
-        TwilioMessagesRoute twilio = new TwilioMessagesRoute(
-                new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl()), chat);
-        App app = new App(config, redis, ussd, twilio, metrics);
+                redis, callers, consent, new Keywords(content.locales()), effects, window, config, metrics);
+        TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
+        App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
+                callers, metrics);
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
+            sender.close();
             redis.close();
             vertx.close();
             if (embedded != null) embedded.close();
             throw e;
         }
         log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());
-        return new Server(vertx, redis, embedded, app);
+        return new Server(vertx, redis, embedded, app, sender);
     }
 
     public static Spelling ussdSpelling(Config config) {
@@ -147,6 +159,11 @@ public final class Server implements AutoCloseable {
         return redis;
     }
 
+    /** The outbound sender (SMS and WhatsApp through Twilio). */
+    public TwilioSender sender() {
+        return sender;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -156,6 +173,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            sender.close();
             vertx.close().await(10, TimeUnit.SECONDS);
         } finally {
             redis.close();
