@@ -8,6 +8,11 @@ import org.taama.consent.Channel;
  * encrypted to send to.
  */
 public record Inbound(String messageSid, Channel channel, String number, String body, int media) {
+    /** True when {@code number} is a WhatsApp business-scoped user id ("US.1234"), not a phone number. */
+    public boolean scopedId() {
+        return number.indexOf('.') > 0;
+    }
+
     @Override
     public String toString() {
         return "Inbound[" + channel + ", bodyLength=" + (body == null ? 0 : body.length()) + ", media=" + media + "]";

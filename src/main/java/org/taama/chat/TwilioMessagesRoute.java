@@ -15,6 +15,7 @@ public final class TwilioMessagesRoute {
     static final String EMPTY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
     private static final String WHATSAPP = "whatsapp:";
     private static final int MAX_BODY = 1600;
+    private static final java.util.regex.Pattern BSUID = java.util.regex.Pattern.compile("[A-Z]{2}\\.[A-Za-z0-9_-]{1,60}");
 
     private final TwilioSignature signature;
     private final ChatService chat;
@@ -46,8 +47,12 @@ public final class TwilioMessagesRoute {
         if (sid.length() > 64) throw new BadRequest("MessageSid is longer than 64 characters");
         boolean whatsapp = from.startsWith(WHATSAPP);
         String number = whatsapp ? from.substring(WHATSAPP.length()) : from;
-        int digits = number.replaceAll("[^0-9]", "").length();
-        if (digits < 6 || digits > 20) throw new BadRequest("From is not a phone number");
+        if (whatsapp && BSUID.matcher(number).matches()) {
+            // A business-scoped WhatsApp user id (PROTOCOLS.md §2.3): a caller without a visible number.
+        } else {
+            int digits = number.replaceAll("[^0-9]", "").length();
+            if (digits < 6 || digits > 20) throw new BadRequest("From is not a phone number");
+        }
         // A WhatsApp quick-reply button's text is what the person chose.
         String body = whatsapp && form.get("ButtonText") != null ? form.get("ButtonText") : form.get("Body");
         if (body != null && body.length() > MAX_BODY) body = body.substring(0, MAX_BODY);

@@ -4,6 +4,7 @@ import org.taama.i18n.Locales;
 import org.taama.i18n.Pager;
 import org.taama.i18n.Spelling;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,15 +72,23 @@ public final class Engine {
             return answer(s.at(s.node(), s.page() + 1), Step.Outcome.PAGED, false);
         }
         int choice = choice(in);
+        Node node = flows.node(s.node());
         if (choice >= 1 && choice <= now.choices()) {
-            Node node = flows.node(s.node());
-            State next = sane(node.kind().choose(node, s, choice - 1));
+            Option picked = node.options().get(choice - 1);
+            State next = sane(node.kind().choose(node, s, choice - 1)).withVars(picked.set());
             boolean language = node.kind() instanceof LanguageKind;
             Step step = answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
-            Option picked = node.options().get(choice - 1);
-            if (picked.action() == null) return step;
-            Effect effect = new Effect(picked.action(), node.text(), s.lang(), picked.region());
-            return new Step(step.state(), step.screen(), step.outcome(), List.of(effect));
+            List<Effect> effects = new ArrayList<>(2);
+            if (picked.action() != null) {
+                effects.add(new Effect(picked.action(), node.text(), s.lang(), picked.region(), next.vars()));
+            }
+            if (picked.tally() != null) effects.add(new Effect("tally", null, s.lang(), null, Map.of("name", picked.tally())));
+            return effects.isEmpty() ? step : new Step(step.state(), step.screen(), step.outcome(), List.copyOf(effects));
+        }
+        NodeKind.Transition typed = node.kind().text(node, s, in);
+        if (typed != null) {
+            Step step = answer(sane(typed.next()), Step.Outcome.MOVED, false);
+            return new Step(step.state(), step.screen(), step.outcome(), typed.effects());
         }
         return answer(s, Step.Outcome.INVALID, true);
     }

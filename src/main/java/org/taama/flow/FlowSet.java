@@ -29,6 +29,11 @@ public final class FlowSet {
     public static final String LANGUAGE = "main.language";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_OPTIONS = 9;
+    private static final java.util.Set<String> NODE_FIELDS = java.util.Set.of("kind", "text", "options", "end");
+
+    private static String qualify(String flow, String target) {
+        return target.contains(".") ? target : flow + "." + target;
+    }
 
     private final Map<String, Node> nodes;
     private final Map<String, String> starts;
@@ -150,13 +155,23 @@ public final class FlowSet {
             if ("subscribe".equals(action) && (region == null || region.isBlank())) {
                 problems.add(Problem.error(file, id, null, "option '" + label + "': do: subscribe needs region:"));
             }
-            options.add(new Option(label, go.contains(".") ? go : flow + "." + go, lang, action, region));
+            Map<String, String> set = new LinkedHashMap<>();
+            o.path("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asText()));
+            String tally = o.hasNonNull("tally") ? o.get("tally").asText() : null;
+            options.add(new Option(label, qualify(flow, go), lang, action, region, set, tally));
         }
         if (options.size() > MAX_OPTIONS) {
             problems.add(Problem.error(file, id, null, "at most " + MAX_OPTIONS + " options fit the keys 1 to 9; it has "
                     + options.size()));
         }
-        Node node = new Node(flow + "." + id, file, kind, text, List.copyOf(options), n.path("end").asBoolean(false));
+        // Fields only some kinds use (an input's validate/go/do, a result's texts) travel as params.
+        Map<String, String> params = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> {
+            if (!NODE_FIELDS.contains(e.getKey()) && e.getValue().isValueNode()) params.put(e.getKey(), e.getValue().asText());
+        });
+        if (params.containsKey("go")) params.put("go", qualify(flow, params.get("go")));
+        Node node = new Node(flow + "." + id, file, kind, text, List.copyOf(options), n.path("end").asBoolean(false),
+                params);
         kind.check(node, msg -> problems.add(Problem.error(file, id, null, msg)));
         return node;
     }

@@ -26,4 +26,20 @@ public interface NodeKind {
 
     /** The state after the caller picked option {@code index} (0-based). */
     State choose(Node node, State state, int index);
+
+    /**
+     * What typed text (not a numbered choice) does on this node: the next state and effects, or null
+     * when the kind takes no free text or the text is not acceptable (the engine then re-prompts).
+     */
+    default Transition text(Node node, State state, String input) {
+        return null;
+    }
+
+    /** Locale keys this kind shows beyond the node's text and option labels. */
+    default java.util.List<String> extraTextKeys(Node node) {
+        return java.util.List.of();
+    }
+
+    /** The result of typed text: where the caller goes and what the channel must do. */
+    record Transition(State next, java.util.List<Effect> effects) {}
 }

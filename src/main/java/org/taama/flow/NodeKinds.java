@@ -12,6 +12,8 @@ public final class NodeKinds {
         register(new MenuKind());
         register(new MessageKind());
         register(new LanguageKind());
+        register(new InputKind());
+        register(new ResultKind());
     }
 
     private NodeKinds() {}

@@ -58,9 +58,12 @@ public final class Lint {
                     problems.add(Problem.error(node.file(), local, null, "option " + (i + 1) + " goes to '" + o.go()
                             + "', which no flow defines"));
                 }
-                usedKeys.add(o.label());
             }
-            usedKeys.add(node.text());
+            String go = node.param("go");
+            if (go != null && flows.node(go) == null) {
+                problems.add(Problem.error(node.file(), local, null, "go: '" + go + "' is not a node of any flow"));
+            }
+            usedKeys.addAll(node.textKeys());
         }
         problems.addAll(unreachable(flows));
         problems.addAll(missingTexts(flows, locales, usedKeys));
@@ -75,7 +78,7 @@ public final class Lint {
             String id = todo.pop();
             Node n = flows.node(id);
             if (n == null || !seen.add(id)) continue;
-            n.options().forEach(o -> todo.push(o.go()));
+            n.targets().forEach(todo::push);
         }
         List<Problem> problems = new ArrayList<>();
         for (Node n : flows.nodes().values()) {
@@ -93,7 +96,7 @@ public final class Lint {
             for (String lang : Locales.LANGUAGES) {
                 if (locales.has(lang, key)) continue;
                 Node user = flows.nodes().values().stream()
-                        .filter(n -> n.text().equals(key) || n.options().stream().anyMatch(o -> o.label().equals(key)))
+                        .filter(n -> n.textKeys().contains(key))
                         .findFirst().orElse(null);
                 String where = user == null ? "locales/" + lang + "/common.yaml" : "locales/" + lang + "/" + user.flow() + ".yaml";
                 problems.add(Problem.error(user == null ? where : user.file(), user == null ? null : local(user), lang,

@@ -38,6 +38,15 @@ public final class CallerHash {
         return digits.startsWith("00") ? digits.substring(2) : digits;
     }
 
+    /**
+     * A caller known by an id that is not a phone number (a WhatsApp business-scoped user id such as
+     * "US.1234"): hashed whole, in its own namespace, so "US.1234" and "UK.1234" stay apart.
+     */
+    public String ofId(String id) {
+        byte[] h = mac.get().doFinal(("id:" + id).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(h, 0, 16);
+    }
+
     public String of(String number) {
         byte[] h = mac.get().doFinal(normalize(number).getBytes(StandardCharsets.US_ASCII));
         return HexFormat.of().formatHex(h, 0, 16);

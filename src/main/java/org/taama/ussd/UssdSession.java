@@ -13,16 +13,16 @@ import java.util.List;
  * gateway last sent. Short field names keep each hop's write small.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record UssdSession(String l, String n, int p, List<String> b, int hl, String hh) {
+record UssdSession(String l, String n, int p, List<String> b, java.util.Map<String, String> v, int hl, String hh) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     static UssdSession of(State s, String history) {
-        return new UssdSession(s.lang(), s.node(), s.page(), s.back(), history.length(), History.digest(history));
+        return new UssdSession(s.lang(), s.node(), s.page(), s.back(), s.vars(), history.length(), History.digest(history));
     }
 
     State state() {
-        return new State(l, n, p, b == null ? List.of() : b);
+        return new State(l, n, p, b == null ? List.of() : b, v);
     }
 
     String encode() {
