@@ -100,7 +100,7 @@ public final class Server implements AutoCloseable {
         // "Send me this by SMS" needs a sender number; without one the option is quietly a no-op.
         Effects.SmsOut sms = config.twilioAuthToken() != null && config.twilioSmsFrom() != null
                 ? (number, text) -> sender.sendSms(number, text) : null;
-        Effects effects = new Effects(consent, content.locales(), smsSpelling, sms);
+        Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms, null);
         UssdService ussd = new UssdService(engine, redis, callers, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
         ChatService chat = new ChatService(

@@ -1,0 +1,88 @@
+package org.taama.http;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.taama.chat.Effects;
+import org.taama.server.Server;
+import org.taama.support.TestServers;
+import org.taama.support.Ussd;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ten-question self-check over USSD: one question a screen, answers kept only in the session. */
+class SelfCheckHttpTest {
+    static Server server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServers.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    private Ussd toFirstQuestion() {
+        Ussd phone = new Ussd(server.port(), Phone.freshSessionId("check"), Phone.freshNumber());
+        phone.dial();
+        phone.type("1");                                        // Français
+        phone.type("2");                                        // Signes de traite
+        assertThat(phone.type("7").screen()).contains("10 questions");   // Faire le test
+        Ussd.Reply q1 = phone.type("1");                        // Commencer
+        assertThat(q1.screen()).contains("promis").contains("1. Oui").contains("2. Non");
+        return phone;
+    }
+
+    private long tally(String name) throws Exception {
+        String v = server.redis().get(Effects.STATS + name).await(5, TimeUnit.SECONDS);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    @Test
+    @DisplayName("no warning sign: the result says so, without labelling, and offers help")
+    void noSigns() throws Exception {
+        long completedBefore = tally("selfcheck.completed");
+        Ussd phone = toFirstQuestion();
+        // Oui is the worrying answer to 1-3 and 7-10; Non is the worrying answer to 4-6.
+        String[] calm = {"2", "2", "2", "1", "1", "1", "2", "2", "2", "2"};
+        Ussd.Reply r = null;
+        for (String a : calm) r = phone.type(a);
+        assertThat(r.continues()).isTrue();
+        assertThat(r.screen()).contains("ne montrent pas de signe").doesNotContain("victime");
+        assertThat(tally("selfcheck.completed")).isEqualTo(completedBefore + 1);
+    }
+
+    @Test
+    @DisplayName("documents kept and debt: some warning signs; three or more: stronger advice")
+    void someAndManySigns() throws Exception {
+        Ussd some = toFirstQuestion();
+        String[] twoSigns = {"2", "1", "1", "1", "1", "1", "2", "2", "2", "2"};
+        Ussd.Reply r = null;
+        for (String a : twoSigns) r = some.type(a);
+        assertThat(r.screen()).contains("Certaines réponses").doesNotContain("victime");
+
+        long q4Before = tally("selfcheck.q4");
+        Ussd many = toFirstQuestion();
+        String[] fourSigns = {"1", "1", "2", "2", "1", "1", "2", "2", "2", "2"};
+        for (String a : fourSigns) r = many.type(a);
+        assertThat(r.screen()).contains("Plusieurs réponses");
+        assertThat(tally("selfcheck.q4")).as("'cannot leave' counted, anonymously").isEqualTo(q4Before + 1);
+    }
+
+    @Test
+    @DisplayName("a yes to violence goes straight to the emergency numbers")
+    void violenceGoesToEmergency() {
+        Ussd phone = toFirstQuestion();
+        Ussd.Reply r = null;
+        for (String a : new String[] {"2", "2", "2", "1", "1", "1", "2"}) r = phone.type(a);
+        assertThat(r.screen()).as("question 8").contains("violences");
+        Ussd.Reply urgent = phone.type("1");
+        assertThat(urgent.continues()).isTrue();
+        assertThat(urgent.screen()).contains("80 00 11 15").contains("80 00 11 14");
+    }
+}
