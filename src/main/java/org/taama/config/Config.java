@@ -132,6 +132,19 @@ public final class Config {
     public String twilioWhatsappFrom() { return twilioWhatsappFrom; }
     public String whatsappTemplateSid() { return whatsappTemplateSid; }
     public int senderThreads() { return senderThreads; }
+    /** Closed call-back cases older than this many days are purged (CASE_RETENTION_DAYS, default 90, at least 1). */
+    public int caseRetentionDays() {
+        int days = integer("CASE_RETENTION_DAYS", 90);
+        if (days < 1) throw new IllegalArgumentException("CASE_RETENTION_DAYS must be at least 1");
+        return days;
+    }
+    /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
+    public String adminUsername() { return text("ADMIN_USERNAME", null); }
+    /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */
+    public String adminPassword() {
+        String v = env.get("ADMIN_PASSWORD");
+        return v == null || v.isEmpty() ? null : v;
+    }
 
     @Override
     public boolean equals(Object o) {

@@ -171,6 +171,61 @@ public final class Redis implements AutoCloseable {
         return on(commands.<T>eval(script, type, keys, args));
     }
 
+    public Future<String> hget(String key, String field) {
+        return on(commands.hget(key, field));
+    }
+
+    public Future<Long> hincrby(String key, String field, long amount) {
+        return on(commands.hincrby(key, field, amount));
+    }
+
+    public Future<java.util.Set<String>> smembers(String key) {
+        return on(commands.smembers(key));
+    }
+
+    public Future<Long> zadd(String key, double score, String member) {
+        return on(commands.zadd(key, score, member));
+    }
+
+    public Future<Long> zrem(String key, String... members) {
+        return on(commands.zrem(key, members));
+    }
+
+    public Future<Long> zcard(String key) {
+        return on(commands.zcard(key));
+    }
+
+    /** Members by descending score (newest first when scores are times), ranks start..stop inclusive. */
+    public Future<List<String>> zrevrange(String key, long start, long stop) {
+        return on(commands.zrevrange(key, start, stop));
+    }
+
+    /** Members with min &lt;= score &lt;= max, ascending, at most {@code count} of them. */
+    public Future<List<String>> zrangeByScore(String key, double min, double max, long count) {
+        return on(commands.zrangebyscore(key, min, max, 0, count));
+    }
+
+    /**
+     * Every key matching a glob pattern, walked with SCAN (never KEYS: it does not block Redis). On
+     * Redis Cluster, Lettuce walks every master node.
+     */
+    public Future<List<String>> scan(String match) {
+        List<String> found = new ArrayList<>();
+        return scanFrom(io.lettuce.core.ScanCursor.INITIAL, io.lettuce.core.ScanArgs.Builder.matches(match).limit(500), found);
+    }
+
+    private Future<List<String>> scanFrom(io.lettuce.core.ScanCursor cursor, io.lettuce.core.ScanArgs args, List<String> found) {
+        return on(commands.scan(cursor, args)).compose(page -> {
+            found.addAll(page.getKeys());
+            return page.isFinished() ? Future.succeededFuture(found) : scanFrom(page, args, found);
+        });
+    }
+
+    /** The Vert.x instance whose contexts the answers come back on (for executeBlocking beside Redis work). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

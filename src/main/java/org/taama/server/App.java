@@ -1,9 +1,12 @@
 package org.taama.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.taama.cases.CaseStore;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
 import org.taama.consent.ConsentStore;
+import org.taama.operators.Accounts;
+import org.taama.operators.Erasure;
 import org.taama.privacy.CallerHash;
 import org.taama.redis.Redis;
 import org.taama.twilio.DeliveryStatus;
@@ -13,4 +16,5 @@ import org.taama.ussd.UssdService;
 /** What every HTTP verticle shares: built once, immutable or thread-safe. */
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
-                  CallerHash callers, PrometheusMeterRegistry metrics) {}
+                  CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
+                  PrometheusMeterRegistry metrics) {}

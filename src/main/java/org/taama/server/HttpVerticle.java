@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.taama.cost.CostRoutes;
+import org.taama.operators.OperatorRoutes;
 import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
 import org.taama.ussd.Gateways;
@@ -46,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
                 .handler(app.twilioMessages()::handle);
         StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
         CostRoutes.mount(router, new TextCost(app.config()));
+        OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers());
         router.route().failureHandler(this::failure);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(app.config().port());

@@ -8,12 +8,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taama.cases.CaseStore;
 import org.taama.chat.ChatService;
 import org.taama.chat.Effects;
 import org.taama.chat.Keywords;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
 import org.taama.consent.ConsentStore;
+import org.taama.operators.Accounts;
+import org.taama.operators.Erasure;
 import org.taama.privacy.NumberCipher;
 import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSender;
@@ -35,6 +38,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -100,7 +104,10 @@ public final class Server implements AutoCloseable {
         // "Send me this by SMS" needs a sender number; without one the option is quietly a no-op.
         Effects.SmsOut sms = config.twilioAuthToken() != null && config.twilioSmsFrom() != null
                 ? (number, text) -> sender.sendSms(number, text) : null;
-        Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms, null);
+        CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers);
+        Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
+                (caller, number, when, leave, lang, channel) ->
+                        cases.open(caller, number, when, leave, lang, channel.id()));
         UssdService ussd = new UssdService(engine, redis, callers, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
         ChatService chat = new ChatService(
@@ -108,11 +115,14 @@ public final class Server implements AutoCloseable {
                 new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
                 redis, callers, consent, new Keywords(content.locales()), effects, window, config, metrics);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
+        Accounts accounts = new Accounts(redis, Clock.systemUTC());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
-                callers, metrics);
+                callers, accounts, cases, new Erasure(redis, callers), metrics);
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
+            accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
+            cases.schedulePurge(vertx, config.caseRetentionDays(), Duration.ofHours(1));
         } catch (Exception e) {
             sender.close();
             redis.close();

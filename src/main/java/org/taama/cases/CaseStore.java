@@ -1,0 +1,501 @@
+package org.taama.cases;
+
+import io.lettuce.core.ScriptOutputType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.NumberCipher;
+import org.taama.redis.Redis;
+import org.taama.server.BadRequest;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Confidential call-back cases: a caller asks to be called back, an operator claims the case, reveals
+ * the number only when about to call, and moves it forward (new → contacted → referred → closed; new
+ * and contacted may also close; never backwards; closed is final). Closed cases are purged after the
+ * retention period. Every read and change is written to the {@link Audit} log first.
+ *
+ * <p>Keys:
+ * <ul>
+ *   <li>{@code taama:case:{id}} — hash: status, created_at, updated_at, window, leave_message, lang,
+ *       channel, caller (caller hash), number (AES-GCM, associated data = the case id), number_hash
+ *       (when the number to call is not the caller's), claimed_by, claimed_at, contacted_at,
+ *       referred_at, closed_at</li>
+ *   <li>{@code taama:case:{id}:notes} — list of JSON {at, operator, text}</li>
+ *   <li>{@code taama:cases:status:<status>} — sorted set of case ids, score = when the case entered
+ *       that status (epoch ms); the open cases are those of new, contacted and referred</li>
+ *   <li>{@code taama:{caller}:cases} — set of the case ids of one caller hash (and of the hash of the
+ *       number to call), for erasure</li>
+ *   <li>{@code taama:cases:stats} — anonymous counters: opened, contacted, referred, closed, purged, erased</li>
+ * </ul>
+ * An id is 16 random bytes in hex. The number is never stored or logged in clear.
+ */
+public final class CaseStore {
+    private static final Logger log = LoggerFactory.getLogger(CaseStore.class);
+
+    public static final List<String> STATUSES = List.of("new", "contacted", "referred", "closed");
+    public static final Set<String> WINDOWS = Set.of("morning", "afternoon", "evening");
+    public static final int NOTE_MAX_CHARS = 2000;
+    public static final int NOTES_MAX = 200;
+    public static final int PAGE_MAX = 100;
+    public static final String STATS = "taama:cases:stats";
+    /** What shows instead of the number on every read but the reveal. */
+    public static final String MASK = "hidden";
+    static final String SYSTEM = "system";
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{16,64}");
+    private static final Pattern LANG = Pattern.compile("[a-z]{2,3}");
+    private static final Pattern CHANNEL = Pattern.compile("[a-z0-9_]{1,16}");
+    private static final int PURGE_BATCH = 200;
+
+    /** The statuses a case may come from to enter each status. */
+    private static final Map<String, String> FROM = Map.of(
+            "contacted", "new",
+            "referred", "contacted",
+            "closed", "new contacted referred");
+
+    private static final String CLAIM = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+            if redis.call('HGET', KEYS[1], 'status') == 'closed' then return 'closed' end
+            local by = redis.call('HGET', KEYS[1], 'claimed_by')
+            if by == ARGV[1] then return 'already' end
+            if by then return 'taken' end
+            redis.call('HSET', KEYS[1], 'claimed_by', ARGV[1], 'claimed_at', ARGV[2], 'updated_at', ARGV[2])
+            return 'ok'
+            """;
+
+    private static final String RELEASE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+            local by = redis.call('HGET', KEYS[1], 'claimed_by')
+            if not by then return 'unclaimed' end
+            if by ~= ARGV[1] and ARGV[2] ~= '1' then return 'other' end
+            redis.call('HDEL', KEYS[1], 'claimed_by', 'claimed_at')
+            redis.call('HSET', KEYS[1], 'updated_at', ARGV[3])
+            return 'ok'
+            """;
+
+    private static final String TRANSITION = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', ''} end
+            local st = redis.call('HGET', KEYS[1], 'status')
+            local by = redis.call('HGET', KEYS[1], 'claimed_by')
+            if st == 'closed' then return {'final', st} end
+            if not by then return {'unclaimed', st} end
+            if by ~= ARGV[1] then return {'other', st} end
+            if st == ARGV[2] then return {'same', st} end
+            if not string.find(' ' .. ARGV[4] .. ' ', ' ' .. st .. ' ', 1, true) then return {'bad', st} end
+            if ARGV[5] ~= '' and redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[6]) then return {'full', st} end
+            redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[3], ARGV[2] .. '_at', ARGV[3])
+            if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[5]) end
+            return {'ok', st}
+            """;
+
+    private static final String NOTE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+            local by = redis.call('HGET', KEYS[1], 'claimed_by')
+            if redis.call('HGET', KEYS[1], 'status') == 'closed' then return 'final' end
+            if not by then return 'unclaimed' end
+            if by ~= ARGV[1] then return 'other' end
+            if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            redis.call('HSET', KEYS[1], 'updated_at', ARGV[4])
+            return 'ok'
+            """;
+
+    private final Redis redis;
+    private final NumberCipher cipher;
+    private final Clock clock;
+    private final CallerHash numbers;
+    private final Audit audit;
+    private final SecureRandom random = new SecureRandom();
+
+    public CaseStore(Redis redis, NumberCipher cipher, Clock clock) {
+        this(redis, cipher, clock, null);
+    }
+
+    /**
+     * With the caller hash, a case is also indexed under the hash of the number to call when it is not
+     * the caller's own, so erasing that number finds the case too. Prefer this one in production.
+     */
+    public CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers) {
+        this(redis, cipher, clock, numbers, new Audit(redis, clock));
+    }
+
+    CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers, Audit audit) {
+        this.redis = redis;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.numbers = numbers;
+        this.audit = audit;
+    }
+
+    public Audit audit() {
+        return audit;
+    }
+
+    public static String key(String id) {
+        return "taama:case:{" + id + "}";
+    }
+
+    public static String notesKey(String id) {
+        return "taama:case:{" + id + "}:notes";
+    }
+
+    public static String statusKey(String status) {
+        return "taama:cases:status:" + status;
+    }
+
+    public static String callerKey(String caller) {
+        return "taama:{" + caller + "}:cases";
+    }
+
+    /** True for something shaped like a case id (anything else cannot be a case: 404 without asking Redis). */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    // ---------------------------------------------------------------- opening (the channels)
+
+    /**
+     * Opens a case for a caller (their hash) who asked to be called back on {@code number} (maybe not
+     * their own) in a window (morning, afternoon, evening). Answers the new case id.
+     */
+    public Future<String> open(String caller, String number, String window, boolean leaveMessage, String lang, String channel) {
+        try {
+            if (caller == null || !HASH.matcher(caller).matches()) throw new BadRequest("caller must be a caller hash");
+            String digits = number == null ? "" : CallerHash.normalize(number);
+            if (number == null || number.length() > 32 || digits.length() < 6 || digits.length() > 15) {
+                throw new BadRequest("number must hold 6 to 15 digits");
+            }
+            if (!WINDOWS.contains(window)) throw new BadRequest("window must be one of morning, afternoon, evening");
+            if (lang == null || !LANG.matcher(lang).matches()) throw new BadRequest("lang must be a language code such as fr or bm");
+            if (channel == null || !CHANNEL.matcher(channel).matches()) throw new BadRequest("channel must be a channel name such as ussd");
+        } catch (BadRequest e) {
+            return Future.failedFuture(e);
+        }
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        String id = HexFormat.of().formatHex(b);
+        long now = clock.millis();
+        String at = clock.instant().toString();
+        Map<String, String> h = new HashMap<>();
+        h.put("status", "new");
+        h.put("created_at", at);
+        h.put("updated_at", at);
+        h.put("new_at", at);
+        h.put("window", window);
+        h.put("leave_message", Boolean.toString(leaveMessage));
+        h.put("lang", lang);
+        h.put("channel", channel);
+        h.put("caller", caller);
+        h.put("number", cipher.encrypt(number, id));
+        String numberHash = numbers == null ? null : numbers.of(number);
+        List<Future<?>> writes = new ArrayList<>();
+        if (numberHash != null && !numberHash.equals(caller)) {
+            h.put("number_hash", numberHash);
+            writes.add(redis.sadd(callerKey(numberHash), id));
+        }
+        writes.add(redis.hset(key(id), h));
+        writes.add(redis.sadd(callerKey(caller), id));
+        writes.add(redis.zadd(statusKey("new"), now, id));
+        writes.add(redis.hincrby(STATS, "opened", 1));
+        return Future.all(writes)
+                .compose(v -> audit.record(SYSTEM, "open", id))
+                .map(id);
+    }
+
+    // ---------------------------------------------------------------- reads (audited)
+
+    /** One page of cases in a status, newest first, without numbers or notes. Audited ("list"). */
+    public Future<JsonObject> list(String operator, String status, int page, int size) {
+        if (!STATUSES.contains(status)) {
+            return Future.failedFuture(new BadRequest("status must be one of new, contacted, referred, closed"));
+        }
+        if (page < 0 || size < 1 || size > PAGE_MAX) {
+            return Future.failedFuture(new BadRequest("page must be 0 or more and size 1 to " + PAGE_MAX));
+        }
+        long start = (long) page * size;
+        return audited(operator, "list", null)
+                .compose(v -> Future.all(redis.zrevrange(statusKey(status), start, start + size - 1), redis.zcard(statusKey(status))))
+                .compose(all -> {
+                    List<String> ids = all.resultAt(0);
+                    long total = all.<Long>resultAt(1);
+                    List<Future<Map<String, String>>> reads = ids.stream().map(id -> redis.hgetall(key(id))).toList();
+                    return Future.all(reads).map(r -> {
+                        JsonArray cases = new JsonArray();
+                        for (int i = 0; i < ids.size(); i++) {
+                            Map<String, String> h = reads.get(i).result();
+                            if (h.isEmpty()) continue; // purged or erased between the two reads
+                            cases.add(summary(ids.get(i), h));
+                        }
+                        return new JsonObject().put("status", status).put("page", page).put("size", size)
+                                .put("total", total).put("cases", cases);
+                    });
+                });
+    }
+
+    /** One case with its notes, the number masked. Audited ("read") before anything is returned. */
+    public Future<JsonObject> get(String operator, String id) {
+        return existing(id).compose(h -> audited(operator, "read", id)
+                .compose(v -> redis.range(notesKey(id), 0, -1))
+                .map(notes -> {
+                    JsonArray n = new JsonArray();
+                    notes.forEach(s -> n.add(new JsonObject(s)));
+                    return summary(id, h).put("number", MASK).put("notes", n);
+                }));
+    }
+
+    /**
+     * The number to call, for the operator who claimed the case only, while it is not closed.
+     * Audited ("reveal") before the number is decrypted. Never log what this returns.
+     */
+    public Future<String> reveal(String operator, String id) {
+        return existing(id).compose(h -> {
+            if (!operator.equals(h.get("claimed_by"))) {
+                return Future.failedFuture(new BadRequest(403, h.get("claimed_by") == null
+                        ? "claim the case before revealing its number"
+                        : "only the operator who claimed this case can reveal its number"));
+            }
+            if ("closed".equals(h.get("status"))) {
+                return Future.failedFuture(new BadRequest(409, "the case is closed; its number is no longer shown"));
+            }
+            return audited(operator, "reveal", id).map(v -> cipher.decrypt(h.get("number"), id));
+        });
+    }
+
+    // ---------------------------------------------------------------- changes (audited)
+
+    /** Takes the case for this operator; another operator's claim stands until released. */
+    public Future<JsonObject> claim(String operator, String id) {
+        if (!isId(id)) return Future.failedFuture(notFound());
+        return redis.<String>eval(CLAIM, ScriptOutputType.VALUE, new String[] {key(id)}, operator, now())
+                .compose(r -> switch (r) {
+                    case "ok", "already" -> audit.record(operator, "claim", id);
+                    case "missing" -> Future.failedFuture(notFound());
+                    case "closed" -> Future.failedFuture(new BadRequest(409, "the case is closed; closed is final"));
+                    default -> Future.failedFuture(new BadRequest(409, "the case is claimed by another operator"));
+                })
+                .compose(v -> redis.hgetall(key(id)))
+                .map(h -> summary(id, h));
+    }
+
+    /** Gives the case back; only its claimer, or an admin ({@code admin} true), may. */
+    public Future<JsonObject> release(String operator, String id, boolean admin) {
+        if (!isId(id)) return Future.failedFuture(notFound());
+        return redis.<String>eval(RELEASE, ScriptOutputType.VALUE, new String[] {key(id)}, operator, admin ? "1" : "0", now())
+                .compose(r -> switch (r) {
+                    case "ok" -> audit.record(operator, "release", id);
+                    case "missing" -> Future.failedFuture(notFound());
+                    case "unclaimed" -> Future.failedFuture(new BadRequest(409, "the case is not claimed"));
+                    default -> Future.failedFuture(new BadRequest(403, "only the operator who claimed this case or an admin can release it"));
+                })
+                .compose(v -> redis.hgetall(key(id)))
+                .map(h -> summary(id, h));
+    }
+
+    /** Moves the case forward, with an optional note, by the operator who claimed it. */
+    public Future<JsonObject> transition(String operator, String id, String to, String note) {
+        if (!isId(id)) return Future.failedFuture(notFound());
+        if (!FROM.containsKey(to)) {
+            return Future.failedFuture(new BadRequest("status must be one of contacted, referred, closed"));
+        }
+        String at = now();
+        String noteJson;
+        try {
+            noteJson = note == null ? "" : noteJson(operator, note, at);
+        } catch (BadRequest e) {
+            return Future.failedFuture(e);
+        }
+        return redis.<List<Object>>eval(TRANSITION, ScriptOutputType.MULTI, new String[] {key(id), notesKey(id)},
+                        operator, to, at, FROM.get(to), noteJson, Integer.toString(NOTES_MAX))
+                .compose(r -> {
+                    String outcome = (String) r.get(0);
+                    String from = (String) r.get(1);
+                    return switch (outcome) {
+                        case "ok" -> Future.all(
+                                        redis.zrem(statusKey(from), id),
+                                        redis.zadd(statusKey(to), clock.millis(), id),
+                                        redis.hincrby(STATS, to, 1))
+                                .compose(v -> audit.record(operator, "status:" + to, id))
+                                .compose(v -> note == null ? Future.succeededFuture() : audit.record(operator, "note", id));
+                        case "missing" -> Future.failedFuture(notFound());
+                        case "final" -> Future.failedFuture(new BadRequest(409, "the case is closed; closed is final"));
+                        case "unclaimed" -> Future.failedFuture(new BadRequest(409, "claim the case before changing it"));
+                        case "other" -> Future.failedFuture(new BadRequest(403, "the case is claimed by another operator"));
+                        case "same" -> Future.failedFuture(new BadRequest(409, "the case is already " + to));
+                        case "full" -> Future.failedFuture(new BadRequest(409, "the case has " + NOTES_MAX + " notes already"));
+                        default -> Future.failedFuture(new BadRequest(409, "a case cannot move from " + from + " to " + to
+                                + "; cases only move forward: new, contacted, referred, closed (any open case may close)"));
+                    };
+                })
+                .compose(v -> redis.hgetall(key(id)))
+                .map(h -> summary(id, h));
+    }
+
+    /** Adds a note (at most {@value #NOTE_MAX_CHARS} characters) by the operator who claimed the case. */
+    public Future<Void> addNote(String operator, String id, String text) {
+        if (!isId(id)) return Future.failedFuture(notFound());
+        String json;
+        try {
+            json = noteJson(operator, text, now());
+        } catch (BadRequest e) {
+            return Future.failedFuture(e);
+        }
+        return redis.<String>eval(NOTE, ScriptOutputType.VALUE, new String[] {key(id), notesKey(id)},
+                        operator, json, Integer.toString(NOTES_MAX), now())
+                .compose(r -> switch (r) {
+                    case "ok" -> audit.record(operator, "note", id);
+                    case "missing" -> Future.failedFuture(notFound());
+                    case "final" -> Future.failedFuture(new BadRequest(409, "the case is closed; closed is final"));
+                    case "unclaimed" -> Future.failedFuture(new BadRequest(409, "claim the case before adding notes"));
+                    case "other" -> Future.failedFuture(new BadRequest(403, "the case is claimed by another operator"));
+                    default -> Future.failedFuture(new BadRequest(409, "the case has " + NOTES_MAX + " notes already"));
+                });
+    }
+
+    // ---------------------------------------------------------------- retention and erasure
+
+    /** Deletes closed cases closed more than {@code retentionDays} ago (hash, notes, index entries). Answers how many. */
+    public Future<Integer> purge(int retentionDays) {
+        long cutoff = clock.millis() - Duration.ofDays(retentionDays).toMillis();
+        return purgeFrom(cutoff, 0);
+    }
+
+    private Future<Integer> purgeFrom(long cutoff, int done) {
+        return redis.zrangeByScore(statusKey("closed"), Double.NEGATIVE_INFINITY, cutoff, PURGE_BATCH).compose(ids -> {
+            if (ids.isEmpty()) return Future.succeededFuture(done);
+            List<Future<Boolean>> each = ids.stream().map(id -> redis.hgetall(key(id)).compose(h -> {
+                if (!h.isEmpty() && !"closed".equals(h.get("status"))) {
+                    return redis.zrem(statusKey("closed"), id).map(false); // a stale index entry only
+                }
+                return delete(id, h).compose(v -> audit.record(SYSTEM, "purge", id)).map(true);
+            })).toList();
+            return Future.all(each).compose(v -> {
+                int n = (int) each.stream().filter(Future::result).count();
+                Future<?> tally = n == 0 ? Future.succeededFuture() : redis.hincrby(STATS, "purged", n);
+                return tally.compose(x -> ids.size() < PURGE_BATCH ? Future.succeededFuture(done + n) : purgeFrom(cutoff, done + n));
+            });
+        });
+    }
+
+    /** Purges now and then every {@code every}; answers the timer id. Failures are logged, not thrown. */
+    public long schedulePurge(Vertx vertx, int retentionDays, Duration every) {
+        Runnable run = () -> purge(retentionDays)
+                .onSuccess(n -> { if (n > 0) log.info("purged {} closed cases older than {} days", n, retentionDays); })
+                .onFailure(e -> log.warn("case purge failed: {}", e.getClass().getName()));
+        vertx.runOnContext(v -> run.run());
+        return vertx.setPeriodic(every.toMillis(), t -> run.run());
+    }
+
+    /**
+     * Deletes cases entirely, whatever their status (erasure): hash, notes, every index entry, and
+     * their ids in the audit log become "erased". Answers how many cases existed.
+     */
+    public Future<Integer> erase(Collection<String> ids) {
+        return erase(redis, audit, ids);
+    }
+
+    /** {@link #erase(Collection)} without a store (erasure needs no key to delete). */
+    public static Future<Integer> erase(Redis redis, Audit audit, Collection<String> ids) {
+        List<String> valid = ids.stream().filter(CaseStore::isId).distinct().toList();
+        List<Future<Boolean>> each = valid.stream()
+                .map(id -> redis.hgetall(key(id)).compose(h -> delete(redis, id, h).map(!h.isEmpty())))
+                .toList();
+        return Future.all(each).compose(v -> {
+            int n = (int) each.stream().filter(Future::result).count();
+            return audit.scrub(valid)
+                    .compose(x -> n == 0 ? Future.succeededFuture() : redis.hincrby(STATS, "erased", n))
+                    .map(n);
+        });
+    }
+
+    private Future<Void> delete(String id, Map<String, String> h) {
+        return delete(redis, id, h);
+    }
+
+    private static Future<Void> delete(Redis redis, String id, Map<String, String> h) {
+        List<Future<?>> ops = new ArrayList<>();
+        ops.add(redis.del(key(id), notesKey(id)));
+        for (String s : STATUSES) ops.add(redis.zrem(statusKey(s), id));
+        if (h.get("caller") != null) ops.add(redis.srem(callerKey(h.get("caller")), id));
+        if (h.get("number_hash") != null) ops.add(redis.srem(callerKey(h.get("number_hash")), id));
+        return Future.all(ops).mapEmpty();
+    }
+
+    // ---------------------------------------------------------------- metrics (anonymous)
+
+    /** How many cases are in each status now: counts only. */
+    public Future<Map<String, Long>> counts() {
+        List<Future<Long>> f = STATUSES.stream().map(s -> redis.zcard(statusKey(s))).toList();
+        return Future.all(f).map(v -> {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (int i = 0; i < STATUSES.size(); i++) m.put(STATUSES.get(i), f.get(i).result());
+            return m;
+        });
+    }
+
+    /** Cumulative anonymous tallies: opened, contacted, referred, closed, purged, erased. */
+    public Future<Map<String, Long>> tallies() {
+        return redis.hgetall(STATS).map(h -> {
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (String k : List.of("opened", "contacted", "referred", "closed", "purged", "erased")) {
+                m.put(k, Long.parseLong(h.getOrDefault(k, "0")));
+            }
+            return m;
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The audit entry for a read: when it cannot be written, the read fails (503) and shows nothing. */
+    private Future<Void> audited(String operator, String action, String id) {
+        return audit.record(operator, action, id).recover(e -> Future.failedFuture(
+                new BadRequest(503, "the audit log cannot be written just now, so nothing is shown; try again")));
+    }
+
+    private Future<Map<String, String>> existing(String id) {
+        if (!isId(id)) return Future.failedFuture(notFound());
+        return redis.hgetall(key(id)).compose(h -> h.isEmpty() ? Future.failedFuture(notFound()) : Future.succeededFuture(h));
+    }
+
+    private static String noteJson(String operator, String text, String at) {
+        if (text == null || text.isBlank()) throw new BadRequest("note must not be empty");
+        if (text.length() > NOTE_MAX_CHARS) throw new BadRequest("note must be at most " + NOTE_MAX_CHARS + " characters");
+        return new JsonObject().put("at", at).put("operator", operator).put("text", text).encode();
+    }
+
+    /** What an operator sees of a case: never the caller hash, the number or its hash. */
+    private static JsonObject summary(String id, Map<String, String> h) {
+        JsonObject o = new JsonObject().put("id", id).put("status", h.get("status"))
+                .put("created_at", h.get("created_at")).put("updated_at", h.get("updated_at"))
+                .put("window", h.get("window")).put("leave_message", "true".equals(h.get("leave_message")))
+                .put("lang", h.get("lang")).put("channel", h.get("channel"));
+        for (String f : List.of("claimed_by", "claimed_at", "contacted_at", "referred_at", "closed_at")) {
+            if (h.get(f) != null) o.put(f, h.get(f));
+        }
+        return o;
+    }
+
+    private static BadRequest notFound() {
+        return new BadRequest(404, "no such case");
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+}

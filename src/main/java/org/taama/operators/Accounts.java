@@ -1,0 +1,219 @@
+package org.taama.operators;
+
+import io.lettuce.core.ScriptOutputType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taama.config.Config;
+import org.taama.privacy.Digests;
+import org.taama.redis.Redis;
+import org.taama.server.BadRequest;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Operator accounts and their API tokens.
+ *
+ * <p>Keys:
+ * <ul>
+ *   <li>{@code taama:operator:<username>} — hash: role, password ("pbkdf2$iterations$salt$hash",
+ *       PBKDF2WithHmacSHA256, base64), created_at</li>
+ *   <li>{@code taama:token:<sha256 of the token, hex>} — the username, expiring after {@link #TOKEN_TTL};
+ *       the token itself is never stored</li>
+ * </ul>
+ * Hashing runs on a worker thread (it is slow on purpose), never on an event loop.
+ */
+public final class Accounts {
+    private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+
+    public static final int ITERATIONS = 210_000;
+    public static final int SALT_BYTES = 16;
+    public static final int HASH_BYTES = 32;
+    public static final int PASSWORD_MIN = 12;
+    public static final int PASSWORD_MAX = 1024;
+    public static final Duration TOKEN_TTL = Duration.ofHours(12);
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
+
+    /** Roles; volunteer is reserved (no endpoint admits it yet, and it cannot be created). */
+    public enum Role {
+        ADMIN, OPERATOR, VOLUNTEER;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Role of(String id) {
+            for (Role r : values()) if (r.id().equals(id)) return r;
+            return null;
+        }
+    }
+
+    /** A signed-in user. */
+    public record Operator(String username, Role role) {}
+
+    private static final String CREATE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'role', ARGV[1], 'password', ARGV[2], 'created_at', ARGV[3])
+            return 1
+            """;
+
+    private final Redis redis;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    /** Verified against when the username is unknown, so that answer takes as long as a wrong password. */
+    private volatile String decoy;
+
+    public Accounts(Redis redis, Clock clock) {
+        this.redis = redis;
+        this.vertx = redis.vertx();
+        this.clock = clock;
+    }
+
+    public static String key(String username) {
+        return "taama:operator:" + username;
+    }
+
+    public static String tokenKey(String token) {
+        return "taama:token:" + HexFormat.of().formatHex(Digests.sha256(token));
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /**
+     * Creates the first admin from ADMIN_USERNAME / ADMIN_PASSWORD when that account is absent. Answers
+     * true when it created it; false when unset or present (an existing password is never overwritten).
+     */
+    public Future<Boolean> ensureAdmin(Config config) {
+        String user = config.adminUsername();
+        String pass = config.adminPassword();
+        if (user == null || pass == null) {
+            log.warn("ADMIN_USERNAME and ADMIN_PASSWORD are not both set: no admin account is created");
+            return Future.succeededFuture(false);
+        }
+        return create(user, pass, Role.ADMIN.id()).map(true).recover(e -> {
+            if (e instanceof BadRequest b && b.status() == 409) return Future.succeededFuture(false);
+            return Future.failedFuture(e instanceof BadRequest b
+                    ? new IllegalArgumentException("ADMIN_USERNAME/ADMIN_PASSWORD: " + b.getMessage()) : e);
+        });
+    }
+
+    /** Creates an account; 400 for a bad username, password or role, 409 when the username is taken. */
+    public Future<Operator> create(String username, String password, String role) {
+        Role r = Role.of(role);
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            return Future.failedFuture(new BadRequest("username must be 3 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"));
+        }
+        if (password == null || password.length() < PASSWORD_MIN || password.length() > PASSWORD_MAX) {
+            return Future.failedFuture(new BadRequest("password must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
+        }
+        if (r == null || r == Role.VOLUNTEER) {
+            return Future.failedFuture(new BadRequest("role must be admin or operator (volunteer is reserved)"));
+        }
+        return vertx.executeBlocking(() -> hash(password, ITERATIONS), false)
+                .compose(stored -> redis.<Long>eval(CREATE, ScriptOutputType.INTEGER, new String[] {key(username)},
+                        r.id(), stored, clock.instant().toString()))
+                .compose(created -> created == 1L
+                        ? Future.succeededFuture(new Operator(username, r))
+                        : Future.failedFuture(new BadRequest(409, "username is taken")));
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /** A new token for a right username and password; 401 otherwise, as slowly for an unknown user. */
+    public Future<String> login(String username, String password) {
+        if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
+            return Future.failedFuture(unauthorized());
+        }
+        return redis.hgetall(key(username)).compose(h -> {
+            String stored = h.get("password");
+            boolean known = stored != null && Role.of(h.get("role")) != null;
+            return vertx.executeBlocking(() -> verify(password, known ? stored : decoy()), false).compose(ok -> {
+                if (!ok || !known) return Future.failedFuture(unauthorized());
+                byte[] b = new byte[32];
+                random.nextBytes(b);
+                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+                return redis.setex(tokenKey(token), username, TOKEN_TTL).map(token);
+            });
+        });
+    }
+
+    /** Who holds this token; 401 when it is unknown, expired or its account is gone. */
+    public Future<Operator> authenticate(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) return Future.failedFuture(unauthorized());
+        return redis.get(tokenKey(token)).compose(user -> user == null
+                ? Future.failedFuture(unauthorized())
+                : redis.hget(key(user), "role").compose(role -> Role.of(role) == null
+                        ? Future.failedFuture(unauthorized())
+                        : Future.succeededFuture(new Operator(user, Role.of(role)))));
+    }
+
+    public Future<Void> logout(String token) {
+        if (token == null || token.length() > 128) return Future.succeededFuture();
+        return redis.del(tokenKey(token)).mapEmpty();
+    }
+
+    static BadRequest unauthorized() {
+        return new BadRequest(401, "wrong username or password, or a missing or expired token");
+    }
+
+    // ---------------------------------------------------------------- password hashing
+
+    /** "pbkdf2$iterations$salt$hash" with a fresh random salt. Slow: never call on an event loop. */
+    public static String hash(String password, int iterations) {
+        byte[] salt = new byte[SALT_BYTES];
+        new SecureRandom().nextBytes(salt);
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "pbkdf2$" + iterations + "$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(pbkdf2(password, salt, iterations, HASH_BYTES));
+    }
+
+    /** Constant-time comparison against a stored "pbkdf2$…" value; false for anything malformed. */
+    public static boolean verify(String password, String stored) {
+        String[] p = stored == null ? new String[0] : stored.split("\\$");
+        if (p.length != 4 || !p[0].equals("pbkdf2")) return false;
+        try {
+            int iterations = Integer.parseInt(p[1]);
+            if (iterations < 1 || iterations > 10_000_000) return false;
+            byte[] salt = Base64.getDecoder().decode(p[2]);
+            byte[] expected = Base64.getDecoder().decode(p[3]);
+            if (expected.length == 0) return false;
+            return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations, expected.length));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] pbkdf2(String password, byte[] salt, int iterations, int bytes) {
+        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8);
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this JVM", e);
+        } finally {
+            spec.clearPassword();
+        }
+    }
+
+    /** Made once, on a worker thread, the first time an unknown username tries to log in. */
+    private String decoy() {
+        String d = decoy;
+        if (d == null) {
+            synchronized (this) {
+                if (decoy == null) decoy = hash("decoy-" + random.nextLong(), ITERATIONS);
+                d = decoy;
+            }
+        }
+        return d;
+    }
+}

@@ -1,0 +1,64 @@
+package org.taama.operators;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.taama.cases.Audit;
+import org.taama.cases.CaseStore;
+import org.taama.consent.ConsentStore;
+import org.taama.privacy.CallerHash;
+import org.taama.redis.Redis;
+import org.taama.server.BadRequest;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Erases everything Taama holds about one number: every key under its caller hash tag
+ * ({@code taama:{hash}:*}, found with SCAN), its place in {@code taama:subscribers}, and every case in
+ * {@code taama:{hash}:cases} (hash, notes, index entries; its id in the audit log becomes "erased").
+ * The erasure itself is audited ("erase", no number, no hash, no case id).
+ */
+public final class Erasure {
+    private final Redis redis;
+    private final CallerHash callers;
+    private final Audit audit;
+
+    public Erasure(Redis redis, CallerHash callers) {
+        this(redis, callers, Clock.systemUTC());
+    }
+
+    public Erasure(Redis redis, CallerHash callers, Clock clock) {
+        this.redis = redis;
+        this.callers = callers;
+        this.audit = new Audit(redis, clock);
+    }
+
+    /** What was removed: keys under the caller's tag, cases, and whether they were a subscriber. */
+    public record Result(int keys, int cases, boolean subscriber) {
+        public JsonObject toJson() {
+            return new JsonObject().put("keys", keys).put("cases", cases).put("subscriber", subscriber);
+        }
+    }
+
+    public Future<Result> erase(String operator, String number) {
+        String digits = number == null ? "" : CallerHash.normalize(number);
+        if (number == null || number.length() > 32 || digits.length() < 6 || digits.length() > 15) {
+            return Future.failedFuture(new BadRequest("number must hold 6 to 15 digits"));
+        }
+        String caller = callers.of(number);
+        return redis.smembers(CaseStore.callerKey(caller))
+                .compose(ids -> CaseStore.erase(redis, audit, new ArrayList<>(ids)))
+                .compose(cases -> redis.scan("taama:{" + caller + "}:*")
+                        .compose(keys -> keys.isEmpty() ? Future.succeededFuture(0L) : deleteAll(keys))
+                        .compose(keys -> redis.srem(ConsentStore.SUBSCRIBERS, caller)
+                                .map(sub -> new Result(keys.intValue(), cases, sub > 0))))
+                .compose(r -> audit.record(operator, "erase", null).map(r));
+    }
+
+    /** One DEL per key: on Redis Cluster they share a slot anyway, and this stays correct if one did not. */
+    private Future<Long> deleteAll(List<String> keys) {
+        List<Future<Long>> dels = keys.stream().map(k -> redis.del(k)).toList();
+        return Future.all(dels).map(v -> dels.stream().mapToLong(Future::result).sum());
+    }
+}

@@ -1,0 +1,244 @@
+package org.taama.operators;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.taama.cases.CaseStore;
+import org.taama.operators.Accounts.Operator;
+import org.taama.operators.Accounts.Role;
+import org.taama.privacy.CallerHash;
+import org.taama.server.BadRequest;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The operator API, JSON in and out; every endpoint but login wants {@code Authorization: Bearer
+ * <token>} (401 without a valid one, 403 for the wrong role). Refusals are {@code {"error": "one line"}}.
+ *
+ * <pre>
+ * POST /api/login                 {username, password} → {token, expires_in, role}
+ * POST /api/logout                                     → 204
+ * POST /api/operators      admin  {username, password, role} → 201 {username, role}
+ * GET  /api/cases?status=new&amp;page=0&amp;size=50   → {status, page, size, total, cases}
+ * GET  /api/cases/:id             → the case, number masked, with notes (audited)
+ * POST /api/cases/:id/claim       → the case
+ * POST /api/cases/:id/release     → the case (its claimer, or an admin)
+ * POST /api/cases/:id/reveal      → {id, number} (its claimer only; audited)
+ * POST /api/cases/:id/status      {status, note?} → the case (forward only: 409 otherwise)
+ * POST /api/cases/:id/notes       {note} → 201
+ * GET  /api/audit?offset=0&amp;limit=100  admin → {entries} newest first
+ * POST /api/erase          admin  {number} → {keys, cases, subscriber}
+ * </pre>
+ */
+public final class OperatorRoutes {
+    private static final Logger log = LoggerFactory.getLogger(OperatorRoutes.class);
+    public static final long BODY_LIMIT = 64 * 1024;
+    private static final String USER = "taama.operator";
+    private static final Set<Role> STAFF = EnumSet.of(Role.ADMIN, Role.OPERATOR);
+    private static final Set<Role> ADMIN = EnumSet.of(Role.ADMIN);
+
+    private OperatorRoutes() {}
+
+    /**
+     * Adds the routes. {@code callers} is not needed by the routes themselves (erasure hashes with its
+     * own); it is taken so the lead's wiring stays one call.
+     */
+    public static void mount(Router router, Vertx vertx, Accounts accounts, CaseStore cases, Erasure erasure, CallerHash callers) {
+        Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+        Handler<RoutingContext> staff = auth(accounts, STAFF);
+        Handler<RoutingContext> admin = auth(accounts, ADMIN);
+
+        route(router.post("/api/login"), body, ctx -> {
+            JsonObject b = json(ctx);
+            String user = string(b, "username");
+            String pass = string(b, "password");
+            send(ctx, accounts.login(user, pass).compose(token -> accounts.authenticate(token).map(op ->
+                    new JsonObject().put("token", token).put("expires_in", Accounts.TOKEN_TTL.toSeconds())
+                            .put("role", op.role().id()))), 200);
+        });
+        route(router.post("/api/logout"), body, auth(accounts, EnumSet.allOf(Role.class)), ctx ->
+                accounts.logout(bearer(ctx)).onSuccess(v -> ctx.response().setStatusCode(204)
+                        .putHeader("Cache-Control", "no-store").end()).onFailure(ctx::fail));
+        route(router.post("/api/operators"), body, admin, ctx -> {
+            JsonObject b = json(ctx);
+            send(ctx, accounts.create(string(b, "username"), string(b, "password"), string(b, "role"))
+                    .map(op -> new JsonObject().put("username", op.username()).put("role", op.role().id())), 201);
+        });
+        route(router.get("/api/cases"), staff, ctx -> {
+            String status = query(ctx, "status", "new");
+            int page = integer(ctx, "page", 0);
+            int size = integer(ctx, "size", 50);
+            send(ctx, cases.list(user(ctx), status, page, size), 200);
+        });
+        route(router.get("/api/cases/:id"), staff, ctx -> send(ctx, cases.get(user(ctx), ctx.pathParam("id")), 200));
+        route(router.post("/api/cases/:id/claim"), body, staff, ctx ->
+                send(ctx, cases.claim(user(ctx), ctx.pathParam("id")), 200));
+        route(router.post("/api/cases/:id/release"), body, staff, ctx -> {
+            Operator op = ctx.get(USER);
+            send(ctx, cases.release(op.username(), ctx.pathParam("id"), op.role() == Role.ADMIN), 200);
+        });
+        route(router.post("/api/cases/:id/reveal"), body, staff, ctx -> {
+            String id = ctx.pathParam("id");
+            send(ctx, cases.reveal(user(ctx), id).map(n -> new JsonObject().put("id", id).put("number", n)), 200);
+        });
+        route(router.post("/api/cases/:id/status"), body, staff, ctx -> {
+            JsonObject b = json(ctx);
+            String status = string(b, "status");
+            String note = optionalString(b, "note");
+            send(ctx, cases.transition(user(ctx), ctx.pathParam("id"), status, note), 200);
+        });
+        route(router.post("/api/cases/:id/notes"), body, staff, ctx -> {
+            JsonObject b = json(ctx);
+            String id = ctx.pathParam("id");
+            send(ctx, cases.addNote(user(ctx), id, string(b, "note")).map(v -> new JsonObject().put("id", id).put("noted", true)), 201);
+        });
+        route(router.get("/api/audit"), admin, ctx -> {
+            int offset = integer(ctx, "offset", 0);
+            int limit = integer(ctx, "limit", 100);
+            if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
+            send(ctx, cases.audit().recent(offset, limit).map(l -> new JsonObject().put("entries", new JsonArray(List.copyOf(l)))), 200);
+        });
+        route(router.post("/api/erase"), body, admin, ctx -> {
+            JsonObject b = json(ctx);
+            send(ctx, erasure.erase(user(ctx), string(b, "number")).map(Erasure.Result::toJson), 200);
+        });
+    }
+
+    @SafeVarargs
+    private static void route(Route route, Handler<RoutingContext>... handlers) {
+        for (Handler<RoutingContext> h : handlers) route.handler(h);
+        route.failureHandler(OperatorRoutes::failure);
+    }
+
+    // ---------------------------------------------------------------- authentication
+
+    private static Handler<RoutingContext> auth(Accounts accounts, Set<Role> roles) {
+        return ctx -> {
+            String token = bearer(ctx);
+            if (token == null) {
+                ctx.fail(Accounts.unauthorized());
+                return;
+            }
+            accounts.authenticate(token).onComplete(ar -> {
+                if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                } else if (!roles.contains(ar.result().role())) {
+                    ctx.fail(new BadRequest(403, "your role may not do this"));
+                } else {
+                    ctx.put(USER, ar.result());
+                    ctx.next();
+                }
+            });
+        };
+    }
+
+    private static String bearer(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        String t = h.substring(7).trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    private static String user(RoutingContext ctx) {
+        return ctx.<Operator>get(USER).username();
+    }
+
+    // ---------------------------------------------------------------- input
+
+    private static JsonObject json(RoutingContext ctx) {
+        RequestBody body = ctx.body();
+        if (body == null || !body.available() || body.length() == 0) throw new BadRequest("body must be a JSON object");
+        Object v;
+        try {
+            v = Json.decodeValue(body.buffer());
+        } catch (RuntimeException e) {
+            throw new BadRequest("body is not valid JSON");
+        }
+        if (!(v instanceof JsonObject o)) throw new BadRequest("body must be a JSON object");
+        return o;
+    }
+
+    private static String string(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (v == null) throw new BadRequest(field + " is required");
+        if (!(v instanceof String s)) throw new BadRequest(field + " must be a string");
+        return s;
+    }
+
+    private static String optionalString(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (v == null) return null;
+        if (!(v instanceof String s)) throw new BadRequest(field + " must be a string when given");
+        return s;
+    }
+
+    private static String query(RoutingContext ctx, String name, String dflt) {
+        List<String> v = ctx.queryParam(name);
+        return v.isEmpty() ? dflt : v.get(0);
+    }
+
+    private static int integer(RoutingContext ctx, String name, int dflt) {
+        String v = query(ctx, name, null);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be a whole number");
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private static void send(RoutingContext ctx, Future<JsonObject> result, int status) {
+        result.onSuccess(o -> {
+            if (ctx.response().ended()) return;
+            ctx.response().setStatusCode(status)
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(o.encode());
+        }).onFailure(ctx::fail);
+    }
+
+    /** Every refusal as one JSON line; nothing about the request (it may hold a number) is logged. */
+    static void failure(RoutingContext ctx) {
+        if (ctx.response().ended()) return;
+        Throwable err = ctx.failure();
+        int status;
+        String reason;
+        if (err instanceof BadRequest bad) {
+            status = bad.status();
+            reason = bad.getMessage();
+        } else if (ctx.statusCode() == 413) {
+            status = 413;
+            reason = "body is larger than " + BODY_LIMIT + " bytes";
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            status = ctx.statusCode();
+            reason = "bad request";
+        } else if (err instanceof IllegalArgumentException || err instanceof io.vertx.core.json.DecodeException) {
+            status = 400;
+            reason = "malformed request";
+        } else {
+            status = 500;
+            reason = "internal error";
+            log.error("unhandled error on {} {}: {}", ctx.request().method(), ctx.normalizedPath(),
+                    err == null ? "status " + ctx.statusCode() : err.getClass().getName());
+        }
+        if (status == 401) ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Cache-Control", "no-store")
+                .end(new JsonObject().put("error", reason).encode());
+    }
+}

@@ -1,0 +1,207 @@
+package org.taama.cases;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.NumberCipher;
+import org.taama.redis.Redis;
+import org.taama.server.BadRequest;
+import org.taama.support.TestRedis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The case store on real Redis: storage, retention with a clock we move, and reads that need the audit. */
+class CaseStoreTest {
+    static final CallerHash CALLERS = new CallerHash("case-hash-key-case-hash-key-0000".getBytes(StandardCharsets.US_ASCII));
+    static final NumberCipher CIPHER = new NumberCipher("case-enc-key-case-enc-key-000000".getBytes(StandardCharsets.US_ASCII));
+    static Vertx vertx;
+    static Redis redis;
+
+    /** A clock the test moves by hand. */
+    static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        redis.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static String number() {
+        return "+2237" + ThreadLocalRandom.current().nextInt(1_000_000, 10_000_000);
+    }
+
+    static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("expected success, failed with " + e.getCause(), e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Throwable failure(Future<?> f) {
+        try {
+            Object r = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + r);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void openStoresTheNumberEncryptedUnderTheCaseIdAndIndexesIt() {
+        CaseStore cases = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS);
+        String number = number();
+        String caller = CALLERS.of(number);
+        String id = await(cases.open(caller, number, "afternoon", false, "fr", "whatsapp"));
+        String id2 = await(cases.open(caller, number, "afternoon", false, "fr", "whatsapp"));
+        assertThat(id).matches("[0-9a-f]{32}").isNotEqualTo(id2);
+        Map<String, String> h = await(redis.hgetall(CaseStore.key(id)));
+        assertThat(h).containsEntry("status", "new").containsEntry("window", "afternoon")
+                .containsEntry("leave_message", "false").containsEntry("lang", "fr")
+                .containsEntry("channel", "whatsapp").containsEntry("caller", caller)
+                .containsKey("created_at").doesNotContainKey("number_hash");
+        assertThat(h.toString()).doesNotContain(CallerHash.normalize(number));
+        assertThat(CIPHER.decrypt(h.get("number"), id)).isEqualTo(number);
+        assertThatThrownBy(() -> CIPHER.decrypt(h.get("number"), id2)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(await(redis.smembers(CaseStore.callerKey(caller)))).contains(id, id2);
+        assertThat(await(redis.zrevrange(CaseStore.statusKey("new"), 0, -1))).contains(id, id2);
+        Map<String, Long> counts = await(cases.counts());
+        assertThat(counts.keySet()).containsExactly("new", "contacted", "referred", "closed");
+        assertThat(counts.get("new")).isGreaterThanOrEqualTo(2);
+        assertThat(await(cases.tallies()).get("opened")).isGreaterThanOrEqualTo(2);
+        assertThat(await(redis.hgetall(CaseStore.STATS)).toString()).doesNotContain(id).doesNotContain(caller);
+    }
+
+    @Test
+    void openRefusesBadInput() {
+        CaseStore cases = new CaseStore(redis, CIPHER, Clock.systemUTC());
+        String caller = CALLERS.of(number());
+        assertThat(failure(cases.open(caller, number(), "night", true, "fr", "ussd"))).isInstanceOf(BadRequest.class);
+        assertThat(failure(cases.open(caller, "12", "morning", true, "fr", "ussd"))).isInstanceOf(BadRequest.class);
+        assertThat(failure(cases.open("taama:{x}", number(), "morning", true, "fr", "ussd"))).isInstanceOf(BadRequest.class);
+        assertThat(failure(cases.open(caller, number(), "morning", true, "f}r", "ussd"))).isInstanceOf(BadRequest.class);
+    }
+
+    @Test
+    void purgeRemovesClosedCasesOlderThanRetentionAndKeepsTheRest() {
+        // Far in the past, so nothing another test closed today is old enough to go.
+        MovableClock clock = new MovableClock(Instant.parse("2001-03-01T09:00:00Z"));
+        CaseStore cases = new CaseStore(redis, CIPHER, clock, CALLERS);
+        String op = "purger";
+        String caller = CALLERS.of(number());
+        String oldClosed = await(cases.open(caller, number(), "morning", true, "fr", "ussd"));
+        String oldOpen = await(cases.open(caller, number(), "morning", true, "fr", "ussd"));
+        await(cases.claim(op, oldClosed));
+        await(cases.addNote(op, oldClosed, "no answer twice"));
+        await(cases.transition(op, oldClosed, "contacted", null));
+        await(cases.transition(op, oldClosed, "closed", "done"));
+        clock.advance(Duration.ofDays(60));
+        String newClosed = await(cases.open(caller, number(), "evening", true, "fr", "ussd"));
+        await(cases.claim(op, newClosed));
+        await(cases.transition(op, newClosed, "closed", null));
+        clock.advance(Duration.ofDays(40)); // oldClosed closed 100 days ago, newClosed 40
+
+        int purged = await(cases.purge(90));
+        assertThat(purged).isEqualTo(1);
+        assertThat(await(redis.hgetall(CaseStore.key(oldClosed)))).isEmpty();
+        assertThat(await(redis.range(CaseStore.notesKey(oldClosed), 0, -1))).isEmpty();
+        for (String s : CaseStore.STATUSES) assertThat(await(redis.zrevrange(CaseStore.statusKey(s), 0, -1))).doesNotContain(oldClosed);
+        assertThat(await(redis.smembers(CaseStore.callerKey(caller)))).doesNotContain(oldClosed).contains(oldOpen, newClosed);
+        // The open one (older still) and the recently closed one stay.
+        assertThat(await(redis.hget(CaseStore.key(oldOpen), "status"))).isEqualTo("new");
+        assertThat(await(redis.hget(CaseStore.key(newClosed), "status"))).isEqualTo("closed");
+        assertThat(((BadRequest) failure(cases.get(op, oldClosed))).status()).isEqualTo(404);
+        assertThat(await(cases.purge(90))).isZero();
+
+        clock.advance(Duration.ofDays(60));
+        assertThat(await(cases.purge(90))).isEqualTo(1);
+        assertThat(await(redis.hgetall(CaseStore.key(newClosed)))).isEmpty();
+        assertThat(await(redis.hget(CaseStore.key(oldOpen), "status"))).isEqualTo("new");
+    }
+
+    @Test
+    void aReadFailsWhenTheAuditCannotBeWritten() {
+        String auditKey = "taama:test:audit:" + ThreadLocalRandom.current().nextInt(1_000_000);
+        await(redis.setex(auditKey, "not a list", Duration.ofMinutes(5))); // LPUSH now fails: WRONGTYPE
+        CaseStore good = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS);
+        CaseStore broken = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS, new Audit(redis, Clock.systemUTC(), auditKey));
+        String number = number();
+        String id = await(good.open(CALLERS.of(number), number, "morning", true, "fr", "ussd"));
+        await(good.claim("op", id));
+
+        for (Future<?> read : new Future<?>[] {broken.get("op", id), broken.reveal("op", id), broken.list("op", "new", 0, 10)}) {
+            Throwable e = failure(read);
+            assertThat(e).isInstanceOf(BadRequest.class);
+            assertThat(((BadRequest) e).status()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("audit").doesNotContain(CallerHash.normalize(number));
+        }
+        assertThat(await(good.reveal("op", id))).isEqualTo(number);
+        await(redis.del(auditKey));
+    }
+
+    @Test
+    void auditScrubReplacesOnlyTheGivenIds() {
+        String key = "taama:test:audit:" + ThreadLocalRandom.current().nextInt(1_000_000);
+        Audit audit = new Audit(redis, Clock.systemUTC(), key);
+        String a = "a".repeat(32);
+        String b = "b".repeat(32);
+        await(audit.record("x", "read", a));
+        await(audit.record("y", "read", b));
+        await(audit.record("x", "reveal", a));
+        assertThat(await(audit.scrub(java.util.List.of(a)))).isEqualTo(2L);
+        var entries = await(audit.recent(0, 10));
+        assertThat(entries).extracting(e -> e.getString("case")).containsExactly("erased", b, "erased");
+        assertThat(entries).extracting(e -> e.getString("action")).containsExactly("reveal", "read", "read");
+        await(redis.del(key));
+    }
+}
