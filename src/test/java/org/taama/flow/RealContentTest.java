@@ -26,14 +26,12 @@ class RealContentTest {
     static final Path FLOWS = Path.of("flows");
     static final Path LOCALES = Path.of("locales");
 
+    /** The content as the server loads it: flows, texts, and the flow generated from the service directory. */
     static Engine engine(Spelling spelling) {
-        List<Problem> problems = new ArrayList<>();
-        FlowSet flows = FlowSet.load(FLOWS, problems);
-        List<String> localeProblems = new ArrayList<>();
-        Locales locales = Locales.load(LOCALES, localeProblems);
-        assertThat(problems).isEmpty();
-        assertThat(localeProblems).isEmpty();
-        return new Engine(flows, locales, spelling, Gsm::fitsUssdScreen);
+        org.taama.lint.Content content = org.taama.lint.Content.load(FLOWS, LOCALES);
+        assertThat(content.problems().stream().filter(Problem::isError)).isEmpty();
+        assertThat(content.flows().node("directory.regions")).as("the generated directory flow").isNotNull();
+        return new Engine(content.flows(), content.locales(), spelling, Gsm::fitsUssdScreen);
     }
 
     static void fits(List<String> tooLong, String where, Screen screen) {

@@ -1,0 +1,372 @@
+package org.taama.directory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.taama.flow.Effect;
+import org.taama.flow.Engine;
+import org.taama.flow.FlowSet;
+import org.taama.flow.Node;
+import org.taama.flow.Option;
+import org.taama.flow.State;
+import org.taama.flow.Step;
+import org.taama.i18n.Gsm;
+import org.taama.i18n.Locales;
+import org.taama.i18n.Spelling;
+import org.taama.lint.Content;
+import org.taama.lint.Lint;
+import org.taama.lint.Problem;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The directory as a caller walks it: generated nodes, screens, paging, details and "send by SMS". */
+class DirectoryFlowTest {
+    static final Path FLOWS = Path.of("flows");
+    static final Path LOCALES = Path.of("locales");
+    static final List<String> KEYS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "98", "0", "00");
+
+    static Content real() {
+        Content c = Content.load(FLOWS, LOCALES);
+        assertThat(c.problems()).isEmpty();
+        return c;
+    }
+
+    static Engine engine(Content c, Spelling spelling) {
+        return new Engine(c.flows(), c.locales(), spelling, Gsm::fitsUssdScreen);
+    }
+
+    /** The real flows and texts with another directory (YAML text) in place of the real one. */
+    static DirectoryFlow.Result withDirectory(String yaml, List<Problem> problems) throws Exception {
+        List<Problem> loading = new ArrayList<>();
+        FlowSet flows = FlowSet.load(FLOWS, loading);
+        Locales locales = Locales.load(LOCALES, new ArrayList<>());
+        assertThat(loading).isEmpty();
+        Directory d = Directory.read(new ObjectMapper(new YAMLFactory()).readTree(yaml), "test.yaml", problems);
+        return DirectoryFlow.generate(d, "test.yaml", flows, locales, problems);
+    }
+
+    static String label(Content c, String lang, Spelling spelling, String key) {
+        return spelling.apply(c.locales().text(lang, key));
+    }
+
+    /** Every page of a message, as the caller reads them one after the other. */
+    static String allPages(Engine engine, State s) {
+        return String.join("\n", engine.render(s, false).allPages());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Spelling.class, names = {"GSM_SAFE_NY", "GSM_SAFE_ENYE"})
+    @DisplayName("the lint on the real content (with the directory) finds no error and no directory warning")
+    void lintClean(Spelling spelling) {
+        List<Problem> problems = Lint.check(FLOWS, LOCALES, spelling);
+        assertThat(problems).filteredOn(Problem::isError).isEmpty();
+        assertThat(problems).filteredOn(p -> p.file() != null && p.file().contains("directory")).isEmpty();
+        assertThat(real().flows().starts()).containsEntry("directory", "directory.regions");
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"fr, GSM_SAFE_NY", "bm, GSM_SAFE_NY", "fr, GSM_SAFE_ENYE", "bm, GSM_SAFE_ENYE"})
+    @DisplayName("pressing every key from the main menu reaches every node, directory included; every screen fits")
+    void everyNodeReachedEveryScreenFits(String lang, Spelling spelling) {
+        Content c = real();
+        Engine engine = engine(c, spelling);
+        Set<String> seen = new HashSet<>();
+        Set<String> reached = new TreeSet<>();
+        List<String> tooLong = new ArrayList<>();
+        Deque<Step> todo = new ArrayDeque<>(List.of(engine.start(lang, true)));
+        while (!todo.isEmpty()) {
+            Step step = todo.pop();
+            State st = step.state();
+            if (!seen.add(st.node() + "#" + st.page())) continue;
+            reached.add(st.node());
+            for (String screen : List.of(step.screen().text(), engine.step(st, "x").screen().text())) {
+                if (!Gsm.isGsm7(screen) || !Gsm.fitsUssdScreen(screen)) tooLong.add(st.node() + ": " + screen);
+            }
+            if (step.screen().end()) continue;
+            for (String key : KEYS) {
+                Step next = engine.step(st, key);
+                if (next.outcome() != Step.Outcome.INVALID) todo.push(next);
+            }
+        }
+        assertThat(tooLong).isEmpty();
+        List<String> directoryNodes = c.flows().nodes().keySet().stream().filter(n -> n.startsWith("directory.")).toList();
+        assertThat(directoryNodes).hasSizeGreaterThan(20).contains("directory.regions", "directory.other_region",
+                "directory.r_bamako", "directory.r_bamako_social", "directory.r_bamako_social_p2",
+                "directory.r_bamako_economic", "directory.s_ajdm_shelters", "directory.s_iom_saneye");
+        assertThat(reached).containsAll(c.flows().nodes().keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fr, Suite", "bm, A tò"})
+    @DisplayName("help menu → region → category → list → Suite → details → send by SMS gives an sms Effect")
+    void walkToSms(String lang, String suite) {
+        Content c = real();
+        Spelling spelling = Spelling.GSM_SAFE_NY;
+        Engine engine = engine(c, spelling);
+        State s = new State(lang, "help.menu", 0, List.of("main.home#0"));
+        assertThat(engine.render(s, false).screen().text()).contains("5. " + label(c, lang, spelling, "help.menu.directory"));
+
+        Step regions = engine.step(s, "5");
+        assertThat(regions.state().node()).isEqualTo("directory.regions");
+        assertThat(regions.screen().text()).startsWith(label(c, lang, spelling, "dir.regions")).contains("1. Bamako");
+
+        Step bamako = engine.step(regions.state(), "1");
+        assertThat(bamako.state().node()).isEqualTo("directory.r_bamako");
+        assertThat(bamako.screen().text()).startsWith("Bamako: ")
+                .contains("1. " + label(c, lang, spelling, "dir.cat.economic"),
+                        "2. " + label(c, lang, spelling, "dir.cat.social"),
+                        "3. " + label(c, lang, spelling, "dir.cat.psychosocial"));
+
+        Step social = engine.step(bamako.state(), "2");
+        assertThat(social.state().node()).isEqualTo("directory.r_bamako_social");
+        Node list = c.flows().node("directory.r_bamako_social");
+        int more = list.options().size();
+        assertThat(more).isLessThanOrEqualTo(8);
+        assertThat(social.screen().text()).contains(more + ". " + suite).contains("1. OIM, centres de transit");
+
+        Step page2 = engine.step(social.state(), String.valueOf(more));
+        assertThat(page2.state().node()).isEqualTo("directory.r_bamako_social_p2");
+        Option firstOnPage2 = c.flows().node("directory.r_bamako_social_p2").options().get(0);
+
+        Step details = engine.step(page2.state(), "1");
+        assertThat(details.state().node()).isEqualTo(firstOnPage2.go());
+        String service = firstOnPage2.go().substring("directory.s_".length());
+        String text = allPages(engine, details.state());
+        assertThat(details.screen().text()).contains(spelling.apply(noPhoneText(lang)));
+        assertThat(text.replace("\n", " ")).isEqualTo(spelling.apply(c.locales().text(lang, "dir.s." + service)).replace("\n", " "));
+
+        State last = details.state();
+        while (engine.render(last, false).choices() == 0) last = engine.step(last, Engine.MORE).state();
+        Step sms = engine.step(last, "1");
+        assertThat(sms.state().node()).isEqualTo("help.sms_sent");
+        assertThat(sms.effects()).hasSize(1);
+        Effect e = sms.effects().get(0);
+        assertThat(e.action()).isEqualTo("sms");
+        assertThat(e.lang()).isEqualTo(lang);
+        assertThat(e.textKey()).isEqualTo("dir.s." + service);
+        String smsText = spelling.apply(c.locales().text(lang, e.textKey()));
+        assertThat(Gsm.isGsm7(smsText)).isTrue();
+        assertThat(smsText).contains("Source: [");
+
+        Step helplines = engine.step(last, "2");
+        assertThat(helplines.state().node()).isEqualTo("help.menu");
+        assertThat(helplines.effects()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fr", "bm"})
+    @DisplayName("an empty category says so and offers the national helplines; so does 'Other region'")
+    void emptyCategoryAndOtherRegion(String lang) {
+        Content c = real();
+        Spelling spelling = Spelling.GSM_SAFE_ENYE;
+        Engine engine = engine(c, spelling);
+        String helplines = "1. " + label(c, lang, spelling, "dir.helplines");
+
+        Step economic = engine.step(new State(lang, "directory.r_bamako", 0, List.of("directory.regions#0")), "1");
+        assertThat(economic.state().node()).isEqualTo("directory.r_bamako_economic");
+        assertThat(economic.screen().text()).contains(label(c, lang, spelling, "dir.none")).contains(helplines);
+        assertThat(engine.step(economic.state(), "1").state().node()).isEqualTo("help.menu");
+
+        Node regions = c.flows().node("directory.regions");
+        int other = regions.options().size();
+        assertThat(regions.options().get(other - 1).go()).isEqualTo("directory.other_region");
+        assertThat(regions.options()).extracting(Option::go).startsWith("directory.r_bamako");
+        Step otherRegion = engine.step(new State(lang, "directory.regions", 0, List.of("help.menu#0")), String.valueOf(other));
+        assertThat(otherRegion.screen().text()).contains(label(c, lang, spelling, "dir.other_region.text")).contains(helplines);
+        assertThat(engine.step(otherRegion.state(), "1").state().node()).isEqualTo("help.menu");
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"fr, GSM_SAFE_NY", "bm, GSM_SAFE_NY", "fr, GSM_SAFE_ENYE", "bm, GSM_SAFE_ENYE"})
+    @DisplayName("no phone number is invented: every details screen says 'no number known', and shows only helpline numbers")
+    void noPhoneInvented(String lang, Spelling spelling) {
+        Content c = real();
+        Engine engine = engine(c, spelling);
+        Directory d = Directory.load(Path.of("flows", Directory.FILE), "x", new ArrayList<>());
+        for (Directory.Service s : d.services()) {
+            String text = allPages(engine, new State(lang, "directory.s_" + s.id(), 0, List.of("main.home#0")));
+            assertThat(text).as(s.id()).contains(spelling.apply(c.locales().text(lang, "dir.s." + s.id()).split("\n")[0]));
+            // Whole on one screen: a number split over two screens cannot be read.
+            State at = new State(lang, "directory.s_" + s.id(), 0, List.of("main.home#0"));
+            assertThat(engine.render(at, false).allPages()).as(s.id())
+                    .anySatisfy(page -> assertThat(page).contains(spelling.apply(noPhoneText(lang))));
+            String stripped = text.replace("80 00 11 15", "").replace("80 00 11 14", "").replaceAll("\\[[A-Z0-9-]+]", "")
+                    .replaceAll("(?m)^\\d+\\. ", "").replaceAll("\\b(98|00|0) ", "");
+            assertThat(stripped).as("%s shows a number no source gives:%n%s", s.id(), text).doesNotContainPattern("\\d");
+        }
+    }
+
+    /** The "no number known" label as translators wrote it (not consumed into the generated keys). */
+    static String noPhoneText(String lang) {
+        return Locales.load(LOCALES, new ArrayList<>()).text(lang, "directory.no_phone");
+    }
+
+    @ParameterizedTest(name = "{0} services named like ''{1}…''")
+    @CsvSource({
+            "1,  Court",
+            "7,  Court",
+            "8,  Court",
+            "25, Court",
+            "9,  Centre d'accueil et d'hébergement des victimes de la traite",
+            "12, Association pour la protection et l'accompagnement des enfants"})
+    @DisplayName("a long list becomes screens of at most 7 services then Suite, each fitting, every service reachable once")
+    void paging(int count, String name) throws Exception {
+        StringBuilder yaml = new StringBuilder("services:\n");
+        for (int i = 1; i <= count; i++) {
+            yaml.append("  - { id: s").append(i).append(", name: \"").append(name).append(' ').append(i)
+                    .append("\", region: bamako, category: economic, subcategory: [job_placement], source: TEST }\n");
+        }
+        List<Problem> problems = new ArrayList<>();
+        DirectoryFlow.Result r = withDirectory(yaml.toString(), problems);
+        assertThat(problems).filteredOn(Problem::isError).isEmpty();
+
+        List<String> services = new ArrayList<>();
+        String id = "directory.r_bamako_economic";
+        int screens = 0;
+        while (id != null) {
+            Node node = r.flows().node(id);
+            assertThat(node).as(id).isNotNull();
+            screens++;
+            List<Option> options = node.options();
+            assertThat(options.size()).isLessThanOrEqualTo(9);
+            String next = null;
+            for (Option o : options) {
+                if (o.go().startsWith("directory.s_")) services.add(o.go().substring("directory.s_".length()));
+                else next = o.go();
+            }
+            long here = options.stream().filter(o -> o.go().startsWith("directory.s_")).count();
+            assertThat(here).isBetween(1L, 7L);
+            if (next != null) {
+                assertThat(options.get(options.size() - 1).label()).isEqualTo("dir.next");
+                assertThat(next).isEqualTo("directory.r_bamako_economic_p" + (screens + 1));
+            }
+            id = next;
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= count; i++) expected.add("s" + i);
+        assertThat(services).containsExactlyElementsOf(expected);
+        if (count <= 7 && name.length() < 10) assertThat(screens).isEqualTo(1);
+        if (count > 7) assertThat(screens).isGreaterThan(1);
+        for (Spelling spelling : List.of(Spelling.GSM_SAFE_NY, Spelling.GSM_SAFE_ENYE)) {
+            assertThat(Lint.check(r.flows(), r.locales(), spelling)).filteredOn(Problem::isError).isEmpty();
+        }
+        // This Bamako only has economic services: the other two categories say so.
+        assertThat(r.flows().node("directory.r_bamako_social").text()).isEqualTo("dir.none");
+        assertThat(r.flows().node("directory.regions").options()).extracting(Option::go)
+                .containsExactly("directory.r_bamako", "directory.other_region");
+    }
+
+    @Test
+    @DisplayName("details show only the fields a source gives, with localized labels; a known phone is shown as given")
+    void detailsCompose() throws Exception {
+        String yaml = """
+                services:
+                  - id: full
+                    name: "Centre X"
+                    region: gao
+                    town: "Gao"
+                    category: [social, psychosocial]
+                    subcategory: [health, psychological_care]
+                    offers: { fr: "écoute", bm: "lamɛnni" }
+                    phone: "20 00 00 01"
+                    hours: { fr: "lundi-vendredi", bm: "ntɛnɛ-juma" }
+                    cost: free
+                    who: "migrants"
+                    source: [MDM, KIBARU]
+                    verified: "2025-03-01"
+                  - id: bare
+                    name: "Centre Y"
+                    region: gao
+                    category: social
+                    source: MDM
+                """;
+        List<Problem> problems = new ArrayList<>();
+        DirectoryFlow.Result r = withDirectory(yaml, problems);
+        assertThat(problems).filteredOn(Problem::isError).isEmpty();
+        assertThat(r.locales().text("fr", "dir.s.full")).isEqualTo("""
+                Centre X
+                Tél: 20 00 00 01
+                Lieu: Gao
+                Offre: soins médicaux, soins psychologiques, écoute
+                Pour: migrants
+                Horaires: lundi-vendredi
+                Coût: gratuit
+                Source: [MDM] [KIBARU], vérifié le 2025-03-01""");
+        assertThat(r.locales().text("bm", "dir.s.full")).contains("lamɛnni", "ntɛnɛ-juma", "Telefɔni: 20 00 00 01", "fu",
+                "lajɛra 2025-03-01").doesNotContain("Tél", "Lieu");
+        assertThat(r.locales().text("fr", "dir.s.bare")).isEqualTo("Centre Y\n" + noPhoneText("fr")
+                + "\nSource: [MDM], à vérifier");
+        assertThat(r.locales().text("bm", "dir.s.bare")).contains(noPhoneText("bm"), "a ka kan ka lajɛ");
+    }
+
+    @Test
+    @DisplayName("generated Bambara texts count as unreviewed; the label keys are consumed, not left unused")
+    void reviewAndLabels() {
+        Content c = real();
+        for (String key : c.locales().keys("bm")) {
+            if (key.startsWith("dir.")) assertThat(c.locales().entry("bm", key).reviewed()).as(key).isFalse();
+        }
+        for (String key : c.locales().keys("fr")) {
+            if (key.startsWith("dir.")) assertThat(c.locales().entry("fr", key).reviewed()).as(key).isTrue();
+        }
+        assertThat(c.locales().allKeys()).noneMatch(k -> k.startsWith("directory."));
+        assertThat(Lint.check(FLOWS, LOCALES, Spelling.GSM_SAFE_NY))
+                .noneMatch(p -> p.message().contains("'directory.") || p.message().contains("'dir."));
+    }
+
+    @Test
+    @DisplayName("a label missing in Bambara is an ERROR naming locales/bm/directory.yaml")
+    void missingLabel() {
+        List<Problem> loading = new ArrayList<>();
+        FlowSet flows = FlowSet.load(FLOWS, loading);
+        Locales full = Locales.load(LOCALES, new ArrayList<>());
+        Map<String, Map<String, Locales.Entry>> byLang = new LinkedHashMap<>();
+        for (String lang : Locales.LANGUAGES) {
+            Map<String, Locales.Entry> m = new LinkedHashMap<>();
+            full.keys(lang).forEach(k -> m.put(k, full.entry(lang, k)));
+            byLang.put(lang, m);
+        }
+        byLang.get("bm").remove("directory.none");
+        List<Problem> problems = new ArrayList<>();
+        Directory d = Directory.load(Path.of("flows", Directory.FILE), "x", problems);
+        DirectoryFlow.generate(d, "flows/directory/services.yaml", flows, new Locales(byLang), problems);
+        assertThat(problems).filteredOn(Problem::isError).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo("locales/bm/directory.yaml");
+            assertThat(p.lang()).isEqualTo("bm");
+            assertThat(p.message()).contains("the text 'directory.none' is missing");
+        });
+    }
+
+    @Test
+    @DisplayName("flows copied without the directory file: a WARNING, and the help menu's option still leads somewhere")
+    void directoryFileMissing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (var files = java.nio.file.Files.list(FLOWS)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Content c = Content.load(dir, LOCALES);
+        assertThat(c.problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isFalse();
+            assertThat(p.message()).contains("the service directory file is missing");
+        });
+        assertThat(c.flows().node("directory.regions").options()).extracting(Option::go)
+                .containsExactly("directory.other_region");
+        assertThat(Lint.check(c.flows(), c.locales(), Spelling.GSM_SAFE_NY)).filteredOn(Problem::isError).isEmpty();
+    }
+}
