@@ -85,4 +85,20 @@ class SelfCheckHttpTest {
         assertThat(urgent.continues()).isTrue();
         assertThat(urgent.screen()).contains("80 00 11 15").contains("80 00 11 14");
     }
+
+    @Test
+    @DisplayName("in Bambara: Ɔwɔ/Ayi questions (Owò on USSD: capital Ò has no GSM form), and a yes to violence shows the emergency numbers (GSM-safe)")
+    void inBambara() {
+        Ussd phone = new Ussd(server.port(), Phone.freshSessionId("check-bm"), Phone.freshNumber());
+        phone.dial();
+        phone.type("2");                                        // Bamanankan
+        phone.type("2");                                        // Jɔnjago taamasiyɛnw
+        phone.type("7");                                        // Ɲininkaliw kɛ
+        Ussd.Reply q1 = phone.type("1");
+        assertThat(q1.screen()).contains("1. Owò").contains("2. Ayi");
+        Ussd.Reply r = null;
+        for (String a : new String[] {"2", "2", "2", "1", "1", "1", "2", "1"}) r = phone.type(a);
+        assertThat(r.screen()).contains("Polisi 80 00 11 15").contains("farati");
+        assertThat(org.taama.i18n.Gsm.isGsm7(r.screen())).isTrue();
+    }
 }
