@@ -90,15 +90,7 @@ public final class CostRoutes {
 
     /** BodyHandler refusals (413 over 64 KiB) and anything unexpected, still as one JSON line. */
     private static void failure(RoutingContext ctx) {
-        if (ctx.response().ended()) return;
-        int status = ctx.statusCode();
-        String reason = switch (status) {
-            case 413 -> "body is larger than " + BODY_LIMIT + " bytes";
-            case 400 -> "bad request body";
-            case -1, 500 -> "internal error";
-            default -> "request refused";
-        };
-        error(ctx, status < 400 ? 500 : status, reason);
+        org.taama.server.Failures.json(ctx, BODY_LIMIT);
     }
 
     private static void error(RoutingContext ctx, int status, String reason) {

@@ -18,6 +18,7 @@ import org.taama.operators.Accounts.Operator;
 import org.taama.operators.Accounts.Role;
 import org.taama.privacy.CallerHash;
 import org.taama.server.BadRequest;
+import org.taama.server.Failures;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -213,32 +214,6 @@ public final class OperatorRoutes {
 
     /** Every refusal as one JSON line; nothing about the request (it may hold a number) is logged. */
     static void failure(RoutingContext ctx) {
-        if (ctx.response().ended()) return;
-        Throwable err = ctx.failure();
-        int status;
-        String reason;
-        if (err instanceof BadRequest bad) {
-            status = bad.status();
-            reason = bad.getMessage();
-        } else if (ctx.statusCode() == 413) {
-            status = 413;
-            reason = "body is larger than " + BODY_LIMIT + " bytes";
-        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            status = ctx.statusCode();
-            reason = "bad request";
-        } else if (err instanceof IllegalArgumentException || err instanceof io.vertx.core.json.DecodeException) {
-            status = 400;
-            reason = "malformed request";
-        } else {
-            status = 500;
-            reason = "internal error";
-            log.error("unhandled error on {} {}: {}", ctx.request().method(), ctx.normalizedPath(),
-                    err == null ? "status " + ctx.statusCode() : err.getClass().getName());
-        }
-        if (status == 401) ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        ctx.response().setStatusCode(status)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("Cache-Control", "no-store")
-                .end(new JsonObject().put("error", reason).encode());
+        Failures.json(ctx, BODY_LIMIT);
     }
 }

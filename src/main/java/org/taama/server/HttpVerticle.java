@@ -13,14 +13,11 @@ import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
 /** The HTTP surface. One instance per event loop; all share one {@link App}. */
 public final class HttpVerticle extends VerticleBase {
-    private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
     /** A USSD or webhook form is a few hundred bytes; anything far bigger is refused with 413. */
     static final int BODY_LIMIT = 16 * 1024;
 
@@ -78,32 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private void failure(RoutingContext ctx) {
-        Throwable err = ctx.failure();
-        int status;
-        String reason;
-        if (err instanceof BadRequest bad) {
-            status = bad.status();
-            reason = bad.getMessage();
-        } else if (ctx.statusCode() == 413) {
-            status = 413;
-            reason = "request body larger than " + BODY_LIMIT + " bytes";
-        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            status = ctx.statusCode();
-            reason = "bad request";
-        } else if (err instanceof IllegalArgumentException) {
-            // Vert.x reports an undecodable form (bad % escapes) this way.
-            status = 400;
-            reason = "malformed request";
-        } else {
-            status = 500;
-            reason = "internal error";
-            // The exception's class and message only: a request may carry a caller's number.
-            log.error("unhandled error on {} {}: {}", ctx.request().method(), ctx.normalizedPath(),
-                    err == null ? "status " + ctx.statusCode() : err.getClass().getName());
-        }
-        if (ctx.response().ended()) return;
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
-                .end(reason + "\n");
+        Failures.plain(ctx, BODY_LIMIT);
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -35,12 +35,7 @@ public final class StatusRoutes {
         router.post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(ctx -> handle(ctx, signature, status, consent, callers))
-                .failureHandler(ctx -> {
-                    int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-                    if (code >= 500) LOG.error("status callback failed", ctx.failure());
-                    if (ctx.response().ended()) return;
-                    text(ctx, code, code == 413 ? "body over " + BODY_LIMIT / 1024 + " KiB" : code >= 500 ? "internal error" : "bad request");
-                });
+                .failureHandler(ctx -> org.taama.server.Failures.plain(ctx, BODY_LIMIT));
     }
 
     private static void handle(RoutingContext ctx, TwilioSignature signature, DeliveryStatus status,

@@ -333,6 +333,6 @@ class StatusRoutesTest {
         f.put("Padding", "x".repeat(17 * 1024));
         Reply r = signed(f);
         assertThat(r.status()).isEqualTo(413);
-        assertThat(r.body().strip()).isEqualTo("body over 16 KiB");
+        assertThat(r.body().strip()).isEqualTo("request body larger than 16384 bytes");
     }
 }
