@@ -1,5 +1,7 @@
 package org.taama.twilio;
 
+import org.taama.support.TwilioSigner;
+
 import com.twilio.security.RequestValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package org.taama.twilio;
+package org.taama.support;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -12,10 +12,10 @@ import java.util.TreeMap;
  * HMAC-SHA1, keyed with the auth token, over the URL followed by every parameter name and value in
  * ordinal order of the names.
  */
-final class TwilioSigner {
+public final class TwilioSigner {
     private TwilioSigner() {}
 
-    static String sign(String authToken, String url, Map<String, String> params) {
+    public static String sign(String authToken, String url, Map<String, String> params) {
         StringBuilder data = new StringBuilder(url);
         new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v == null ? "" : v));
         try {
