@@ -56,6 +56,7 @@ public final class Effects {
         for (Effect e : effects) {
             switch (e.action()) {
                 case "subscribe" -> all.add(consent.optIn(caller, number, channel, e.lang(), e.region()));
+                case "unsubscribe" -> all.add(consent.optOut(caller, channel, "menu"));
                 case "sms" -> {
                     // On SMS the information is already in the conversation; on WhatsApp and USSD it is not.
                     if (sms != null && channel != Channel.SMS) {

@@ -670,7 +670,8 @@ class TwilioChatHttpTest {
             String home = t.send("1");
             assertThat(home).contains("5. " + sms("fr", "main.home.subscribe"));
 
-            String regions = t.send("5");
+            assertThat(t.send("5")).startsWith(sms("fr", "subscribe.menu"));
+            String regions = t.send("1");
             assertThat(regions).startsWith(sms("fr", "subscribe.region"))
                     .contains("2. " + sms("fr", "region.kayes"));
             assertThat(consent(t.number)).as("not before the region is chosen").isEmpty();

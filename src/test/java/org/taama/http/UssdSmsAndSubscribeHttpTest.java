@@ -76,7 +76,8 @@ class UssdSmsAndSubscribeHttpTest {
         Ussd phone = new Ussd(server.port(), Phone.freshSessionId("sub"), number);
         phone.dial();
         phone.type("1");                                   // Français
-        assertThat(phone.type("5").screen()).contains("Kayes");
+        assertThat(phone.type("5").screen()).contains("Ne plus les recevoir");
+        assertThat(phone.type("1").screen()).contains("Kayes");
         assertThat(phone.type("2").screen()).contains("STOP");   // Kayes, then the confirmation
 
         String caller = new CallerHash(Secrets.decode("HASH_KEY", TestServers.HASH_KEY, 32)).of(number);
@@ -87,6 +88,29 @@ class UssdSmsAndSubscribeHttpTest {
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", TestServers.ENCRYPTION_KEY, 32));
         assertThat(cipher.decrypt(consent.get("number"), caller)).isEqualTo(number);
         assertThat(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller).await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    @DisplayName("'stop receiving' on the USSD menu opts out at once and drops the stored number")
+    void unsubscribeOverUssd() throws Exception {
+        String number = Phone.freshNumber();
+        String caller = new CallerHash(Secrets.decode("HASH_KEY", TestServers.HASH_KEY, 32)).of(number);
+        Ussd subscribe = new Ussd(server.port(), Phone.freshSessionId("sub2"), number);
+        subscribe.dial();
+        subscribe.type("1");
+        subscribe.type("5");
+        subscribe.type("1");
+        subscribe.type("1");                               // Bamako
+        assertThat(server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS))
+                .containsEntry("status", "in").containsKey("number");
+
+        Ussd again = new Ussd(server.port(), Phone.freshSessionId("unsub"), number);
+        again.dial();                                      // language remembered: main menu
+        again.type("5");
+        assertThat(again.type("2").screen()).contains("ne recevrez plus");
+        Map<String, String> consent = server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS);
+        assertThat(consent).containsEntry("status", "out").containsEntry("channel", "ussd").doesNotContainKey("number");
+        assertThat(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller).await(5, TimeUnit.SECONDS)).isFalse();
     }
 
     private static FakeTwilio.Received awaitRequest(String to) throws InterruptedException {
