@@ -46,19 +46,16 @@ public final class CostRoutes {
             error(ctx, 400, "lang must be fr or bm when given");
             return;
         }
-        TextCost.Cost c;
-        try {
-            c = cost.cost((String) text, (String) channel, (String) lang);
-        } catch (TextCost.TooLong e) {
-            error(ctx, 413, e.getMessage());
-            return;
-        } catch (IllegalArgumentException e) {
-            error(ctx, 400, e.getMessage());
-            return;
-        }
-        ctx.response().setStatusCode(200)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(toJson(c).encode());
+        // Paging a long text into USSD screens takes milliseconds: keep it off the event loop.
+        ctx.vertx().executeBlocking(() -> cost.cost((String) text, (String) channel, (String) lang), false)
+                .onSuccess(c -> ctx.response().setStatusCode(200)
+                        .putHeader("Content-Type", "application/json; charset=utf-8")
+                        .end(toJson(c).encode()))
+                .onFailure(err -> {
+                    if (err instanceof TextCost.TooLong) error(ctx, 413, err.getMessage());
+                    else if (err instanceof IllegalArgumentException) error(ctx, 400, err.getMessage());
+                    else ctx.fail(err);
+                });
     }
 
     private static JsonObject parse(RequestBody body) {
