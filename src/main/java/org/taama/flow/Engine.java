@@ -58,6 +58,20 @@ public final class Engine {
         return new Step(s, render(s, false).screen(), Step.Outcome.STARTED);
     }
 
+    /**
+     * A new call from someone whose previous session is still warm: offer to continue where they
+     * were, or start again. Falls back to {@link #start} when there is nothing worth resuming.
+     */
+    public Step resume(State saved) {
+        State s = sane(saved);
+        boolean worth = flows.node(FlowSet.RESUME) != null && !s.node().equals(FlowSet.HOME)
+                && !s.node().equals(FlowSet.LANGUAGE);
+        if (!worth) return start(s.lang(), true);
+        // Dropped again while being offered to continue: offer the same, do not stack offers.
+        State offer = s.node().equals(FlowSet.RESUME) ? s : sane(s.forward(FlowSet.RESUME));
+        return new Step(offer, render(offer, false).screen(), Step.Outcome.STARTED);
+    }
+
     public Step step(State state, String input) {
         State s = sane(state);
         String in = input == null ? "" : input.strip();

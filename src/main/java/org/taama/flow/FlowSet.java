@@ -27,6 +27,8 @@ public final class FlowSet {
     public static final String HOME = "main.home";
     /** Where a caller whose language is not known yet starts. */
     public static final String LANGUAGE = "main.language";
+    /** Offered on a re-dial while the previous session is still warm: continue, or start again. */
+    public static final String RESUME = "main.resume";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_OPTIONS = 9;
     private static final java.util.Set<String> NODE_FIELDS = java.util.Set.of("kind", "text", "options", "end");

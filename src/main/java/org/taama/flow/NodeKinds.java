@@ -14,6 +14,7 @@ public final class NodeKinds {
         register(new LanguageKind());
         register(new InputKind());
         register(new ResultKind());
+        register(new ResumeKind());
     }
 
     private NodeKinds() {}

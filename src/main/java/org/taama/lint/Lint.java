@@ -73,7 +73,7 @@ public final class Lint {
 
     private static List<Problem> unreachable(FlowSet flows) {
         Set<String> seen = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE));
+        Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE, FlowSet.RESUME));
         while (!todo.isEmpty()) {
             String id = todo.pop();
             Node n = flows.node(id);

@@ -64,16 +64,23 @@ public final class UssdService {
     public Future<Screen> handle(String gateway, UssdRequest req) {
         Timer.Sample sample = Timer.start(metrics);
         String caller = callers.of(req.phoneNumber());
-        String sessionKey = "taama:{" + caller + "}:ussd:" + gateway + ":" + shortDigest(req.sessionId());
+        // One key per caller and gateway: a new session id finding it still warm is a re-dial.
+        String sessionKey = "taama:{" + caller + "}:ussd:" + gateway;
+        String session = shortDigest(req.sessionId());
         String langKey = "taama:{" + caller + "}:lang";
         return redis.mget(sessionKey, langKey)
                 .compose(values -> {
                     UssdSession stored = UssdSession.decode(values.get(0));
                     String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
-                    Step step = stored == null
-                            ? engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null)
-                            : engine.step(stored.state(), input(stored, req));
-                    return save(step, sessionKey, langKey, req.text())
+                    Step step;
+                    if (stored != null && stored.s().equals(session)) {
+                        step = engine.step(stored.state(), input(stored, req));
+                    } else if (stored != null) {
+                        step = engine.resume(stored.state());
+                    } else {
+                        step = engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null);
+                    }
+                    return save(step, session, sessionKey, langKey, req.text())
                             .compose(v -> effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD))
                             .map(v -> step);
                 })
@@ -100,11 +107,11 @@ public final class UssdService {
         return req.textIsHistory() ? History.newInput(stored.hl(), stored.hh(), req.text()) : req.text();
     }
 
-    private Future<?> save(Step step, String sessionKey, String langKey, String history) {
+    private Future<?> save(Step step, String sessionId, String sessionKey, String langKey, String history) {
         Future<?> session = step.screen().end()
                 ? redis.del(sessionKey)
-                : redis.setex(sessionKey, UssdSession.of(step.state(), history == null ? "" : history).encode(),
-                        sessionTtl);
+                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history)
+                        .encode(), sessionTtl);
         if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
         return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));
     }

@@ -9,16 +9,20 @@ import org.taama.flow.State;
 import java.util.List;
 
 /**
- * What Redis keeps of one USSD session: the flow state and the length and digest of the history the
- * gateway last sent. Short field names keep each hop's write small.
+ * What Redis keeps of a caller's latest USSD session: which session it was (a digest of the gateway's
+ * id), the flow state, and the length and digest of the history the gateway last sent. Short field
+ * names keep each hop's write small.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record UssdSession(String l, String n, int p, List<String> b, java.util.Map<String, String> v, int hl, String hh) {
+record UssdSession(String s, String l, String n, int p, List<String> b, java.util.Map<String, String> v, int hl,
+                   String hh) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    static UssdSession of(State s, String history) {
-        return new UssdSession(s.lang(), s.node(), s.page(), s.back(), s.vars(), history.length(), History.digest(history));
+    /** @param session digest of the gateway's session id: a different one means the caller dialled again */
+    static UssdSession of(String session, State s, String history) {
+        return new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), s.vars(), history.length(),
+                History.digest(history));
     }
 
     State state() {
@@ -38,7 +42,7 @@ record UssdSession(String l, String n, int p, List<String> b, java.util.Map<Stri
         if (json == null) return null;
         try {
             UssdSession s = JSON.readValue(json, UssdSession.class);
-            return s == null || s.n() == null || s.hh() == null ? null : s;
+            return s == null || s.n() == null || s.hh() == null || s.s() == null ? null : s;
         } catch (JsonProcessingException e) {
             return null;
         }

@@ -88,7 +88,8 @@ class DirectoryFlowTest {
         Set<String> seen = new HashSet<>();
         Set<String> reached = new TreeSet<>();
         List<String> tooLong = new ArrayList<>();
-        Deque<Step> todo = new ArrayDeque<>(List.of(engine.start(lang, true)));
+        Deque<Step> todo = new ArrayDeque<>(List.of(engine.start(lang, true),
+                engine.resume(new org.taama.flow.State(lang, "directory.regions", 0, List.of("main.home#0")))));
         while (!todo.isEmpty()) {
             Step step = todo.pop();
             State st = step.state();

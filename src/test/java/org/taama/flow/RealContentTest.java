@@ -53,6 +53,8 @@ class RealContentTest {
         Deque<Step> todo = new ArrayDeque<>();
         todo.add(engine.start(lang, false));
         todo.add(engine.start(lang, true));
+        // A re-dial while a broken-off call is still warm offers to continue where it was.
+        todo.add(engine.resume(new State(lang, "rights.law", 0, List.of("main.home#0", "rights.menu#0"))));
         List<String> keys = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "98", "0", "00");
         while (!todo.isEmpty()) {
             Step step = todo.pop();

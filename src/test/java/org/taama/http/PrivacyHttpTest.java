@@ -69,10 +69,12 @@ class PrivacyHttpTest {
 
         spaced = "+223 " + local.substring(0, 2) + " " + local.substring(2, 4) + " " + local.substring(4, 6)
                 + " " + local.substring(6);
+        // The same caller in another spelling: recognised, so offered to continue the call that broke off.
         Phone spacedPhone = new Phone(Phone.freshSessionId("privacy"), spaced);
-        assertThat(continues(spacedPhone.dial(port)).screen()).startsWith("Taama: migration et droits");
+        assertThat(continues(spacedPhone.dial(port)).screen()).startsWith("Reprendre où vous en étiez");
         Phone zeros = new Phone(Phone.freshSessionId("privacy"), "00" + international.substring(1));
-        assertThat(continues(zeros.dial(port)).screen()).startsWith("Taama: migration et droits");
+        assertThat(continues(zeros.dial(port)).screen()).startsWith("Reprendre où vous en étiez");
+        assertThat(continues(zeros.type(port, "2")).screen()).startsWith("Taama: migration et droits");
 
         // Refused callbacks carrying the number must not print it either.
         Map<String, String> noText = first.form("");

@@ -90,7 +90,9 @@ class RedisOutageHttpTest {
         assertThat(continues(afterwards.type(port, "4")).screen()).startsWith("Dèmè nimòròw Mali la");
         assertThat(continues(afterwards.type(port, "1")).screen()).contains("80 00 11 15");
         Phone secondCall = new Phone(Phone.freshSessionId("outage-again"), afterwards.number());
-        assertThat(continues(secondCall.dial(port)).screen()).startsWith("Taama: tunkarankew ka kunnafoni");
+        // Language and place remembered: offered (in Bambara) to continue at the police screen.
+        assertThat(continues(secondCall.dial(port)).screen()).startsWith("I bè se ka segin");
+        assertThat(continues(secondCall.type(port, "1")).screen()).contains("80 00 11 15");
     }
 
     private static Ussd.Reply timedWithinBound(java.util.function.Supplier<Ussd.Reply> call) {

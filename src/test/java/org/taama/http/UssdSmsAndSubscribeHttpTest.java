@@ -105,7 +105,8 @@ class UssdSmsAndSubscribeHttpTest {
                 .containsEntry("status", "in").containsKey("number");
 
         Ussd again = new Ussd(server.port(), Phone.freshSessionId("unsub"), number);
-        again.dial();                                      // language remembered: main menu
+        assertThat(again.dial().screen()).contains("Recommencer");   // the last call was left mid-way
+        assertThat(again.type("2").screen()).contains("Recevoir nos messages");
         again.type("5");
         assertThat(again.type("2").screen()).contains("ne recevrez plus");
         Map<String, String> consent = server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS);

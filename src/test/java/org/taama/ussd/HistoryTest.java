@@ -70,7 +70,7 @@ class HistoryTest {
     @MethodSource("resumedSessions")
     @DisplayName("vumi vectors: the stored form (length + digest) derives the same input as the history itself")
     void storedSessionDerivesTheSameInput(String test, String previous, String text, String expected) {
-        UssdSession stored = UssdSession.decode(UssdSession.of(new State("fr", "main.home", 0, List.of()), previous).encode());
+        UssdSession stored = UssdSession.decode(UssdSession.of("sid-digest", new State("fr", "main.home", 0, List.of()), previous).encode());
         assertThat(stored).isNotNull();
         assertThat(History.newInput(stored.hl(), stored.hh(), text)).isEqualTo(expected);
     }
@@ -122,7 +122,7 @@ class HistoryTest {
     @DisplayName("what the caller typed is never stored: only its length and a digest")
     void storedSessionHoldsNoHistory() {
         String history = "1*2*70123456*Aminata";
-        String json = UssdSession.of(new State("bm", "rights.menu", 1, List.of("main.home#0")), history).encode();
+        String json = UssdSession.of("sid-digest", new State("bm", "rights.menu", 1, List.of("main.home#0")), history).encode();
         assertThat(json).doesNotContain("Aminata").doesNotContain("70123456");
         UssdSession back = UssdSession.decode(json);
         assertThat(back.hl()).isEqualTo(history.length());
