@@ -178,8 +178,7 @@ public final class CaseStore {
     public Future<String> open(String caller, String number, String window, boolean leaveMessage, String lang, String channel) {
         try {
             if (caller == null || !HASH.matcher(caller).matches()) throw new BadRequest("caller must be a caller hash");
-            String digits = number == null ? "" : CallerHash.normalize(number);
-            if (number == null || number.length() > 32 || digits.length() < 6 || digits.length() > 15) {
+            if (number == null || number.length() > 32 || !CallerHash.plausible(number)) {
                 throw new BadRequest("number must hold 6 to 15 digits");
             }
             if (!WINDOWS.contains(window)) throw new BadRequest("window must be one of morning, afternoon, evening");

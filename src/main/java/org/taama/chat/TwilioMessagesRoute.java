@@ -50,8 +50,7 @@ public final class TwilioMessagesRoute {
         if (whatsapp && BSUID.matcher(number).matches()) {
             // A business-scoped WhatsApp user id (PROTOCOLS.md §2.3): a caller without a visible number.
         } else {
-            int digits = number.replaceAll("[^0-9]", "").length();
-            if (digits < 6 || digits > 20) throw new BadRequest("From is not a phone number");
+            if (!org.taama.privacy.CallerHash.plausible(number)) throw new BadRequest("From is not a phone number");
         }
         // A WhatsApp quick-reply button's text is what the person chose.
         String body = whatsapp && form.get("ButtonText") != null ? form.get("ButtonText") : form.get("Body");

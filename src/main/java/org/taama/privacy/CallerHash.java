@@ -27,7 +27,15 @@ public final class CallerHash {
         });
     }
 
-    /** Digits only, so "+223 70 00 00 00" and "22370000000" are the same caller. */
+    /** Mali's country code: an 8-digit local number ("70 00 00 01") is the same person as +223 70 00 00 01. */
+    public static final String HOME_COUNTRY = "223";
+    private static final int LOCAL_DIGITS = 8;
+
+    /**
+     * One canonical form for every number, so the same person has one hash whatever way a gateway, a
+     * caller or an operator writes it: digits only, no international prefix "00", and the country code
+     * added to a local 8-digit number.
+     */
     public static String normalize(String number) {
         StringBuilder d = new StringBuilder(number.length());
         for (int i = 0; i < number.length(); i++) {
@@ -35,7 +43,14 @@ public final class CallerHash {
             if (c >= '0' && c <= '9') d.append(c);
         }
         String digits = d.toString();
-        return digits.startsWith("00") ? digits.substring(2) : digits;
+        if (digits.startsWith("00")) digits = digits.substring(2);
+        return digits.length() == LOCAL_DIGITS ? HOME_COUNTRY + digits : digits;
+    }
+
+    /** True when a number has as many digits as an international (E.164) number may: 6 to 15. */
+    public static boolean plausible(String number) {
+        int n = normalize(number).length();
+        return n >= 6 && n <= 15;
     }
 
     /**

@@ -40,8 +40,7 @@ public final class AfricasTalking implements UssdGateway {
         if (sessionId.length() > MAX_SESSION_ID) {
             throw new BadRequest("sessionId is longer than " + MAX_SESSION_ID + " characters");
         }
-        int digits = CallerHash.normalize(phoneNumber).length();
-        if (digits < 6 || digits > 20) throw new BadRequest("phoneNumber is not a phone number");
+        if (!CallerHash.plausible(phoneNumber)) throw new BadRequest("phoneNumber is not a phone number");
         return new UssdRequest(sessionId, phoneNumber, serviceCode, text, true);
     }
 
