@@ -12,6 +12,8 @@ import org.taama.flow.Step;
 import org.taama.i18n.Locales;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.Digests;
+import org.taama.privacy.NumberCipher;
+import org.taama.privacy.SealedVars;
 import org.taama.redis.Redis;
 import org.taama.twilio.WhatsAppWindow;
 
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The flows as a text conversation (SMS or WhatsApp): a keyword or any first message starts, the
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * a retry gets the same reply and does not move the conversation twice.
  *
  * <p>Keys: {@code taama:{caller}:chat:<channel>} (state, CHAT_SESSION_TTL_SECONDS),
- * {@code taama:{caller}:msg:<digest of MessageSid>} (the reply, 24 h),
+ * {@code taama:{caller}:msg:<digest of MessageSid>} (the reply, encrypted, 24 h),
  * {@code taama:{caller}:wa:window} (set for 24 h by each inbound WhatsApp message).
  */
 public final class ChatService {
@@ -45,13 +46,15 @@ public final class ChatService {
     private final Keywords keywords;
     private final Effects effects;
     private final WhatsAppWindow window;
+    private final NumberCipher cipher;
     private final Config config;
     private final MeterRegistry metrics;
     private final String defaultLang;
 
     public ChatService(Engine sms, Engine whatsapp, Redis redis, CallerHash callers, ConsentStore consent,
-                       Keywords keywords, Effects effects, WhatsAppWindow window, Config config,
-                       MeterRegistry metrics) {
+                       Keywords keywords, Effects effects, WhatsAppWindow window, NumberCipher cipher,
+                       Config config, MeterRegistry metrics) {
+        this.cipher = cipher;
         this.window = window;
         this.sms = sms;
         this.whatsapp = whatsapp;
@@ -70,13 +73,16 @@ public final class ChatService {
         String caller = m.scopedId() ? callers.ofId(m.number()) : callers.of(m.number());
         String replayKey = "taama:{" + caller + "}:msg:" + HexFormat.of().formatHex(Digests.sha256(m.messageSid()), 0, 12);
         return redis.setIfAbsent(replayKey, IN_PROGRESS, REPLAY_TTL).compose(first -> {
+            String bound = caller + ":" + replayKey;
             if (!first) {
                 count(m.channel(), "replayed");
-                return redis.get(replayKey).map(r -> r == null ? IN_PROGRESS : r);
+                return redis.get(replayKey).map(r -> r == null || r.isEmpty() ? IN_PROGRESS : cipher.decrypt(r, bound));
             }
+            // No extra timeout here: every Redis command has its own, and a timeout that does not
+            // cancel the work would let a retry apply the same message twice.
             return answer(m, caller)
-                    .timeout(config.redisTimeout().toMillis() * 3, TimeUnit.MILLISECONDS)
-                    .compose(reply -> redis.setex(replayKey, reply, REPLAY_TTL).map(v -> reply))
+                    // The reply is kept encrypted: it may be a self-check result.
+                    .compose(reply -> redis.setex(replayKey, cipher.encrypt(reply, bound), REPLAY_TTL).map(v -> reply))
                     // Not answered: forget the message so Twilio's retry is answered afresh.
                     .recover(err -> redis.del(replayKey).transform(ignored -> Future.failedFuture(err)));
         });
@@ -91,7 +97,7 @@ public final class ChatService {
             sideWrites.add(window.touch(caller));
         }
         return redis.mget(sessionKey, langKey).compose(values -> {
-            State state = StateJson.decode(values.get(0));
+            State state = StateJson.decode(values.get(0), (sealed, l) -> SealedVars.open(cipher, sealed, caller, l));
             String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
             String lang = state != null ? state.lang() : savedLang != null ? savedLang : defaultLang;
             Keywords.Kind keyword = keywords.of(m.body());
@@ -116,14 +122,23 @@ public final class ChatService {
             if (m.media() > 0 && (m.body() == null || m.body().isBlank())) {
                 reply = engine.text(lang, "chat.text_only") + "\n" + reply;
             }
-            List<Future<?>> writes = new ArrayList<>(sideWrites);
-            writes.add(redis.setex(sessionKey, StateJson.encode(step.state()), config.chatSessionTtl()));
-            if (step.outcome() == Step.Outcome.LANGUAGE_SET) {
-                writes.add(redis.setex(langKey, step.state().lang(), config.languageTtl()));
-            }
-            writes.add(effects.run(step.effects(), caller, m.number(), m.channel()));
             String finalReply = reply;
-            return Future.all(writes).map(v -> finalReply);
+            // What the texter asked for happens first; the conversation moves on only when it did.
+            // A WhatsApp id is not a number to call or text back, so effects get none.
+            return effects.run(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
+                    .compose(done -> {
+                        List<Future<?>> writes = new ArrayList<>(sideWrites);
+                        writes.add(redis.setex(sessionKey,
+                                StateJson.encode(step.state(), SealedVars.seal(cipher, step.state(), caller)),
+                                config.chatSessionTtl()));
+                        if (step.outcome() == Step.Outcome.LANGUAGE_SET) {
+                            writes.add(redis.setex(langKey, step.state().lang(), config.languageTtl()));
+                        }
+                        return Future.all(writes).map(v -> finalReply);
+                    }, failed -> {
+                        count(m.channel(), "effect_failed");
+                        return Future.succeededFuture(engine.text(lang, "common.unavailable"));
+                    });
         });
     }
 

@@ -55,11 +55,13 @@ public final class Effects {
         List<Future<?>> all = new ArrayList<>();
         for (Effect e : effects) {
             switch (e.action()) {
-                case "subscribe" -> all.add(consent.optIn(caller, number, channel, e.lang(), e.region()));
+                case "subscribe" -> {
+                    if (number != null) all.add(consent.optIn(caller, number, channel, e.lang(), e.region()));
+                }
                 case "unsubscribe" -> all.add(consent.optOut(caller, channel, "menu"));
                 case "sms" -> {
                     // On SMS the information is already in the conversation; on WhatsApp and USSD it is not.
-                    if (sms != null && channel != Channel.SMS) {
+                    if (sms != null && number != null && channel != Channel.SMS) {
                         String text = locales.text(e.lang(), e.textKey());
                         // Not awaited: the caller's screen must not wait on the SMS provider.
                         if (text != null) sms.send(number, smsSpelling.apply(text));
@@ -68,6 +70,10 @@ public final class Effects {
                 case "callback" -> {
                     if (callbacks != null) {
                         String to = e.data().getOrDefault("number", number);
+                        if (to == null) {
+                            all.add(Future.failedFuture(new IllegalArgumentException("no number to call back")));
+                            continue;
+                        }
                         all.add(callbacks.open(caller, to, e.data().getOrDefault("window", "any"),
                                 "yes".equals(e.data().get("leave")), e.lang(), channel));
                     }

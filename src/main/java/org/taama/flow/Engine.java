@@ -64,8 +64,10 @@ public final class Engine {
      */
     public Step resume(State saved) {
         State s = sane(saved);
+        // A session holding answers (self-check, call-back) is never offered again: whoever holds the
+        // phone now may not be the person who answered.
         boolean worth = flows.node(FlowSet.RESUME) != null && !s.node().equals(FlowSet.HOME)
-                && !s.node().equals(FlowSet.LANGUAGE);
+                && !s.node().equals(FlowSet.LANGUAGE) && s.vars().isEmpty();
         if (!worth) return start(s.lang(), true);
         // Dropped again while being offered to continue: offer the same, do not stack offers.
         State offer = s.node().equals(FlowSet.RESUME) ? s : sane(s.forward(FlowSet.RESUME));

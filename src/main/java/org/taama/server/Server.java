@@ -108,12 +108,12 @@ public final class Server implements AutoCloseable {
         Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
                 (caller, number, when, leave, lang, channel) ->
                         cases.open(caller, number, when, leave, lang, channel.id()));
-        UssdService ussd = new UssdService(engine, redis, callers, effects,
+        UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
         ChatService chat = new ChatService(
                 new Engine(content.flows(), content.locales(), smsSpelling, Server::fitsSms),
                 new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
-                redis, callers, consent, new Keywords(content.locales()), effects, window, config, metrics);
+                redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, metrics);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,

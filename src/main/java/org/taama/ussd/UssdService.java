@@ -12,6 +12,9 @@ import org.taama.flow.Step;
 import org.taama.i18n.Locales;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.Digests;
+import org.taama.privacy.NumberCipher;
+import org.taama.privacy.SealedVars;
+import org.taama.flow.State;
 import org.taama.redis.Redis;
 
 import java.time.Duration;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UssdService {
     private final Engine engine;
+    private final NumberCipher cipher;
     private final Effects effects;
     private final Redis redis;
     private final CallerHash callers;
@@ -41,8 +45,10 @@ public final class UssdService {
     private final Map<String, Counter> hopCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> hopTimers = new ConcurrentHashMap<>();
 
-    public UssdService(Engine engine, Redis redis, CallerHash callers, Effects effects, Duration sessionTtl,
-                       Duration languageTtl, String defaultLang, Duration redisTimeout, MeterRegistry metrics) {
+    public UssdService(Engine engine, Redis redis, CallerHash callers, NumberCipher cipher, Effects effects,
+                       Duration sessionTtl, Duration languageTtl, String defaultLang, Duration redisTimeout,
+                       MeterRegistry metrics) {
+        this.cipher = cipher;
         this.engine = engine;
         this.effects = effects;
         this.redis = redis;
@@ -73,15 +79,20 @@ public final class UssdService {
                     UssdSession stored = UssdSession.decode(values.get(0));
                     String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
                     Step step;
+                    State previous = stored == null ? null : stored.sealed()
+                            ? SealedVars.open(cipher, stored.v(), caller, stored.l()) : stored.plainState();
+                    if (previous == null) stored = null;
                     if (stored != null && stored.s().equals(session)) {
-                        step = engine.step(stored.state(), input(stored, req));
+                        step = engine.step(previous, input(stored, req));
                     } else if (stored != null) {
-                        step = engine.resume(stored.state());
+                        step = engine.resume(previous);
                     } else {
                         step = engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null);
                     }
-                    return save(step, session, sessionKey, langKey, req.text())
-                            .compose(v -> effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD))
+                    // What the caller asked for happens before their screen moves on: if a call-back
+                    // cannot be opened, they get the apology and stay where they were.
+                    return effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD)
+                            .compose(v -> save(step, caller, session, sessionKey, langKey, req.text()))
                             .map(v -> step);
                 })
                 .timeout(budgetMillis, TimeUnit.MILLISECONDS)
@@ -107,10 +118,12 @@ public final class UssdService {
         return req.textIsHistory() ? History.newInput(stored.hl(), stored.hh(), req.text()) : req.text();
     }
 
-    private Future<?> save(Step step, String sessionId, String sessionKey, String langKey, String history) {
+    private Future<?> save(Step step, String caller, String sessionId, String sessionKey, String langKey,
+                           String history) {
+        String sealed = SealedVars.seal(cipher, step.state(), caller);
         Future<?> session = step.screen().end()
                 ? redis.del(sessionKey)
-                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history)
+                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history, sealed)
                         .encode(), sessionTtl);
         if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
         return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));

@@ -10,23 +10,33 @@ import java.util.List;
 
 /**
  * What Redis keeps of a caller's latest USSD session: which session it was (a digest of the gateway's
- * id), the flow state, and the length and digest of the history the gateway last sent. Short field
- * names keep each hop's write small.
+ * id), the flow state, the session's answers sealed, and the length and digest of the history the
+ * gateway last sent. Short field names keep each hop's write small.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record UssdSession(String s, String l, String n, int p, List<String> b, java.util.Map<String, String> v, int hl,
-                   String hh) {
+record UssdSession(String s, String l, String n, int p, List<String> b, String v, int hl, String hh) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** @param session digest of the gateway's session id: a different one means the caller dialled again */
-    static UssdSession of(String session, State s, String history) {
-        return new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), s.vars(), history.length(),
-                History.digest(history));
+    /**
+     * @param session digest of the gateway's session id: a different one means the caller dialled again
+     * @param sealed  the position and answers, encrypted ({@link org.taama.privacy.SealedVars}), or null
+     *                when the session holds no answers (then the position is stored plain)
+     */
+    static UssdSession of(String session, State s, String history, String sealed) {
+        return sealed == null
+                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, history.length(),
+                        History.digest(history))
+                : new UssdSession(session, s.lang(), null, 0, null, sealed, history.length(), History.digest(history));
     }
 
-    State state() {
-        return new State(l, n, p, b == null ? List.of() : b, v);
+    /** The state when stored plain; a sealed session is opened by the channel, which holds the key. */
+    State plainState() {
+        return new State(l, n, p, b == null ? List.of() : b);
+    }
+
+    boolean sealed() {
+        return v != null;
     }
 
     String encode() {
@@ -42,7 +52,7 @@ record UssdSession(String s, String l, String n, int p, List<String> b, java.uti
         if (json == null) return null;
         try {
             UssdSession s = JSON.readValue(json, UssdSession.class);
-            return s == null || s.n() == null || s.hh() == null || s.s() == null ? null : s;
+            return s == null || (s.n() == null && s.v() == null) || s.hh() == null || s.s() == null ? null : s;
         } catch (JsonProcessingException e) {
             return null;
         }

@@ -101,4 +101,26 @@ class SelfCheckHttpTest {
         assertThat(r.screen()).contains("Polisi 80 00 11 15").contains("farati");
         assertThat(org.taama.i18n.Gsm.isGsm7(r.screen())).isTrue();
     }
+
+    @Test
+    @DisplayName("answers are sealed in Redis, and a re-dial does not offer to reopen them")
+    void answersSealedAndNotResumed() throws Exception {
+        String number = Phone.freshNumber();
+        Ussd phone = new Ussd(server.port(), Phone.freshSessionId("sealed"), number);
+        phone.dial();
+        phone.type("1");
+        phone.type("2");
+        phone.type("7");
+        phone.type("1");
+        phone.type("1");                                   // q1: yes (a warning sign)
+        phone.type("1");                                   // q2: yes
+        String caller = new org.taama.privacy.CallerHash(org.taama.privacy.Secrets.decode("HASH_KEY",
+                TestServers.HASH_KEY, 32)).of(number);
+        String stored = server.redis().get("taama:{" + caller + "}:ussd:africastalking").await(5, TimeUnit.SECONDS);
+        assertThat(stored).as("position and answers sealed: not even which question").contains("\"v\":")
+                .doesNotContain("selfcheck").doesNotContain("q1").doesNotContain("yes");
+
+        Ussd.Reply redial = new Ussd(server.port(), Phone.freshSessionId("sealed-2"), number).dial();
+        assertThat(redial.screen()).startsWith("Taama: migration et droits").doesNotContain("Reprendre");
+    }
 }
