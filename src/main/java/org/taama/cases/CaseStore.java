@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *       channel, caller (caller hash), number (AES-GCM, associated data = the case id), number_hash
  *       (when the number to call is not the caller's), claimed_by, claimed_at, contacted_at,
  *       referred_at, closed_at</li>
- *   <li>{@code taama:case:{id}:notes} — list of JSON {at, operator, text}</li>
+ *   <li>{@code taama:case:{id}:notes} — list of JSON {at, operator, sealed}: the text AES-GCM encrypted</li>
  *   <li>{@code taama:cases:status:<status>} — sorted set of case ids, score = when the case entered
  *       that status (epoch ms); the open cases are those of new, contacted and referred</li>
  *   <li>{@code taama:{caller}:cases} — set of the case ids of one caller hash (and of the hash of the
@@ -254,7 +254,7 @@ public final class CaseStore {
                 .compose(v -> redis.range(notesKey(id), 0, -1))
                 .map(notes -> {
                     JsonArray n = new JsonArray();
-                    notes.forEach(s -> n.add(new JsonObject(s)));
+                    notes.forEach(s -> n.add(openNote(id, s)));
                     return summary(id, h).put("number", MASK).put("notes", n);
                 }));
     }
@@ -316,7 +316,7 @@ public final class CaseStore {
         String at = now();
         String noteJson;
         try {
-            noteJson = note == null ? "" : noteJson(operator, note, at);
+            noteJson = note == null ? "" : noteJson(id, operator, note, at);
         } catch (BadRequest e) {
             return Future.failedFuture(e);
         }
@@ -351,7 +351,7 @@ public final class CaseStore {
         if (!isId(id)) return Future.failedFuture(notFound());
         String json;
         try {
-            json = noteJson(operator, text, now());
+            json = noteJson(id, operator, text, now());
         } catch (BadRequest e) {
             return Future.failedFuture(e);
         }
@@ -472,10 +472,24 @@ public final class CaseStore {
         return redis.hgetall(key(id)).compose(h -> h.isEmpty() ? Future.failedFuture(notFound()) : Future.succeededFuture(h));
     }
 
-    private static String noteJson(String operator, String text, String at) {
+    /** A note as stored: who and when in clear, what was said encrypted (it is about a possible victim). */
+    private String noteJson(String id, String operator, String text, String at) {
         if (text == null || text.isBlank()) throw new BadRequest("note must not be empty");
         if (text.length() > NOTE_MAX_CHARS) throw new BadRequest("note must be at most " + NOTE_MAX_CHARS + " characters");
-        return new JsonObject().put("at", at).put("operator", operator).put("text", text).encode();
+        return new JsonObject().put("at", at).put("operator", operator)
+                .put("sealed", cipher.encrypt(text, noteContext(id))).encode();
+    }
+
+    /** The note as an operator reads it. */
+    private JsonObject openNote(String id, String stored) {
+        JsonObject n = new JsonObject(stored);
+        String sealed = (String) n.remove("sealed");
+        if (sealed != null) n.put("text", cipher.decrypt(sealed, noteContext(id)));
+        return n;
+    }
+
+    private static String noteContext(String id) {
+        return id + ":note";
     }
 
     /** What an operator sees of a case: never the caller hash, the number or its hash. */

@@ -204,4 +204,20 @@ class CaseStoreTest {
         assertThat(entries).extracting(e -> e.getString("action")).containsExactly("reveal", "read", "read");
         await(redis.del(key));
     }
+
+    @Test
+    void notesAreEncryptedInRedisAndReadBackByOperators() {
+        CaseStore cases = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS);
+        String number = number();
+        String id = await(cases.open(CALLERS.of(number), number, "evening", false, "bm", "ussd"));
+        await(cases.claim("op-notes", id));
+        String said = "She says the employer in Kayes keeps her passport";
+        await(cases.addNote("op-notes", id, said));
+        await(cases.transition("op-notes", id, "contacted", "Called at 19:00, safe to talk"));
+
+        String raw = String.join("\n", await(redis.range(CaseStore.notesKey(id), 0, -1)));
+        assertThat(raw).contains("op-notes").doesNotContain("passport").doesNotContain("Kayes").doesNotContain("19:00");
+        String read = await(cases.get("op-notes", id)).encode();
+        assertThat(read).contains(said).contains("Called at 19:00, safe to talk");
+    }
 }
