@@ -130,11 +130,36 @@ public final class Accounts {
 
     // ---------------------------------------------------------------- tokens
 
+    /** Wrong passwords allowed from one address for one username before it must wait. */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+
     /** A new token for a right username and password; 401 otherwise, as slowly for an unknown user. */
     public Future<String> login(String username, String password) {
+        return login(username, password, "unknown");
+    }
+
+    /**
+     * As {@link #login(String, String)}, counting failures per username and address: after
+     * {@value #MAX_FAILURES} wrong passwords in {@code FAILURE_WINDOW} the answer is 429 without
+     * checking, so guessing is slow and an attacker elsewhere cannot lock the admin out.
+     */
+    public Future<String> login(String username, String password, String address) {
         if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
             return Future.failedFuture(unauthorized());
         }
+        String failures = "taama:login:failures:" + java.util.HexFormat.of().formatHex(
+                org.taama.privacy.Digests.sha256(username + "\u0000" + address), 0, 16);
+        return redis.get(failures).compose(n -> n != null && Long.parseLong(n) >= MAX_FAILURES
+                ? Future.failedFuture(new BadRequest(429, "too many wrong passwords; try again in "
+                        + FAILURE_WINDOW.toMinutes() + " minutes"))
+                : check(username, password)
+                        .compose(token -> redis.del(failures).map(token),
+                                err -> redis.incr(failures).compose(c -> redis.expire(failures, FAILURE_WINDOW))
+                                        .transform(ignored -> Future.failedFuture(err))));
+    }
+
+    private Future<String> check(String username, String password) {
         return redis.hgetall(key(username)).compose(h -> {
             String stored = h.get("password");
             boolean known = stored != null && Role.of(h.get("role")) != null;

@@ -65,7 +65,8 @@ public final class OperatorRoutes {
             JsonObject b = json(ctx);
             String user = string(b, "username");
             String pass = string(b, "password");
-            send(ctx, accounts.login(user, pass).compose(token -> accounts.authenticate(token).map(op ->
+            String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+            send(ctx, accounts.login(user, pass, address).compose(token -> accounts.authenticate(token).map(op ->
                     new JsonObject().put("token", token).put("expires_in", Accounts.TOKEN_TTL.toSeconds())
                             .put("role", op.role().id()))), 200);
         });

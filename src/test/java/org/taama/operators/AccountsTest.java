@@ -89,4 +89,19 @@ class AccountsTest {
         assertThat(e).isInstanceOf(BadRequest.class);
         assertThat(((BadRequest) e).status()).isEqualTo(401);
     }
+
+    @Test
+    void tenWrongPasswordsFromOneAddressMustWaitOthersStillLogIn() {
+        String name = "guess-" + OpsServer.suffix();
+        await(ops.accounts.create(name, "the-right-password", "operator"));
+        for (int i = 0; i < Accounts.MAX_FAILURES; i++) {
+            Throwable wrong = ops.accounts.login(name, "wrong-" + i, "203.0.113.7").toCompletionStage()
+                    .toCompletableFuture().handle((ok, err) -> err).join();
+            assertThat(((org.taama.server.BadRequest) wrong).status()).isEqualTo(401);
+        }
+        Throwable blocked = ops.accounts.login(name, "the-right-password", "203.0.113.7").toCompletionStage()
+                .toCompletableFuture().handle((ok, err) -> err).join();
+        assertThat(((org.taama.server.BadRequest) blocked).status()).isEqualTo(429);
+        assertThat(await(ops.accounts.login(name, "the-right-password", "198.51.100.2"))).isNotBlank();
+    }
 }
