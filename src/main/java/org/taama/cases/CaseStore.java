@@ -117,6 +117,14 @@ public final class CaseStore {
             return 'ok'
             """;
 
+    /** Re-checks the claim and returns the sealed number in one step, after the audit entry is written. */
+    private static final String REVEAL = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+            if redis.call('HGET', KEYS[1], 'claimed_by') ~= ARGV[1] then return {'other'} end
+            if redis.call('HGET', KEYS[1], 'status') == 'closed' then return {'final'} end
+            return {'ok', redis.call('HGET', KEYS[1], 'number')}
+            """;
+
     private final Redis redis;
     private final NumberCipher cipher;
     private final Clock clock;
@@ -273,7 +281,16 @@ public final class CaseStore {
             if ("closed".equals(h.get("status"))) {
                 return Future.failedFuture(new BadRequest(409, "the case is closed; its number is no longer shown"));
             }
-            return audited(operator, "reveal", id).map(v -> cipher.decrypt(h.get("number"), id));
+            // The claim may change between the read above and now (released, re-claimed, closed): the
+            // number comes from a script that checks again, after the audit entry is written.
+            return audited(operator, "reveal", id)
+                    .compose(v -> redis.<List<Object>>eval(REVEAL, ScriptOutputType.MULTI, new String[] {key(id)}, operator))
+                    .compose(r -> switch (String.valueOf(r.get(0))) {
+                        case "ok" -> Future.succeededFuture(cipher.decrypt(String.valueOf(r.get(1)), id));
+                        case "final" -> Future.failedFuture(new BadRequest(409, "the case is closed; its number is no longer shown"));
+                        case "missing" -> Future.failedFuture(notFound());
+                        default -> Future.failedFuture(new BadRequest(403, "only the operator who claimed this case can reveal its number"));
+                    });
         });
     }
 
