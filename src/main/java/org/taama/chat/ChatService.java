@@ -31,10 +31,14 @@ import java.util.Locale;
  *
  * <p>Keys: {@code taama:{caller}:chat:<channel>} (state, CHAT_SESSION_TTL_SECONDS),
  * {@code taama:{caller}:msg:<digest of MessageSid>} (the reply, encrypted, 24 h),
- * {@code taama:{caller}:wa:window} (set for 24 h by each inbound WhatsApp message).
+ * {@code taama:{caller}:wa:window} (set for 24 h by each inbound WhatsApp message),
+ * {@code taama:{caller}:chat:lock} (held while one of the person's messages is answered, 5 s at most).
  */
 public final class ChatService {
     static final Duration REPLAY_TTL = Duration.ofHours(24);
+    static final Duration LOCK_TTL = Duration.ofSeconds(5);
+    static final Duration LOCK_RETRY = Duration.ofMillis(50);
+    static final int LOCK_TRIES = 40;
     /** What a retry gets while the first delivery of the same message is still being answered. */
     static final String IN_PROGRESS = "";
 
@@ -80,11 +84,27 @@ public final class ChatService {
             }
             // No extra timeout here: every Redis command has its own, and a timeout that does not
             // cancel the work would let a retry apply the same message twice.
-            return answer(m, caller)
+            String lockKey = "taama:{" + caller + "}:chat:lock";
+            return lock(lockKey, replayKey, LOCK_TRIES)
+                    .compose(held -> answer(m, caller).andThen(done -> redis.del(lockKey)))
                     // The reply is kept encrypted: it may be a self-check result.
                     .compose(reply -> redis.setex(replayKey, cipher.encrypt(reply, bound), REPLAY_TTL).map(v -> reply))
                     // Not answered: forget the message so Twilio's retry is answered afresh.
                     .recover(err -> redis.del(replayKey).transform(ignored -> Future.failedFuture(err)));
+        });
+    }
+
+    /**
+     * One message of a person at a time: two texts sent in the same second would otherwise both step
+     * from the same state and one answer would be lost. The lock expires by itself if a node dies.
+     */
+    private Future<Void> lock(String key, String owner, int triesLeft) {
+        return redis.setIfAbsent(key, owner, LOCK_TTL).compose(got -> {
+            if (got) return Future.succeededFuture();
+            if (triesLeft <= 0) return Future.failedFuture(new IllegalStateException("conversation busy"));
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            redis.vertx().setTimer(LOCK_RETRY.toMillis(), t -> lock(key, owner, triesLeft - 1).onComplete(later));
+            return later.future();
         });
     }
 

@@ -576,6 +576,29 @@ class TwilioChatHttpTest {
     // ---------------------------------------------------------------------------------------------
 
     @Nested
+    @Order(4)
+    @DisplayName("two texts from one person at the same instant")
+    class SameInstant {
+        @Test
+        @DisplayName("are both applied, one after the other: neither answer is lost")
+        void bothApplied() throws Exception {
+            for (int round = 0; round < 5; round++) {
+                Texter t = Texter.sms();
+                t.send("Salut");
+                t.send("1");                                           // Français: main menu
+                var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.send("1"));
+                var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.send("2"));
+                first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                String stored = await(server.redis().get("taama:{" + t.caller() + "}:chat:sms"));
+                // 1 then 2: rights → the law; 2 then 1: signs → deception. A lost answer stops one menu short.
+                assertThat(stored).as("round " + round).containsAnyOf("\"n\":\"rights.law\"",
+                        "\"n\":\"signs.deception\"");
+            }
+        }
+    }
+
+    @Nested
     @Order(5)
     @DisplayName("5. consent: STOP and START")
     class Consent {
