@@ -410,9 +410,32 @@ public final class CaseStore {
     }
 
     /** Purges now and then every {@code every}; answers the timer id. Failures are logged, not thrown. */
+    /**
+     * Deletes open cases (new, contacted, referred) that nobody moved for {@code idleDays}: their
+     * status index is scored by when they entered that status. Erased like an erasure (audited).
+     */
+    public Future<Integer> expireIdle(int idleDays) {
+        double cutoff = clock.millis() - Duration.ofDays(idleDays).toMillis();
+        List<Future<List<String>>> found = List.of("new", "contacted", "referred").stream()
+                .map(st -> redis.zrangeByScore(statusKey(st), Double.NEGATIVE_INFINITY, cutoff, PURGE_BATCH)).toList();
+        return Future.all(found).compose(all -> {
+            List<String> ids = new ArrayList<>();
+            found.forEach(f -> ids.addAll(f.result()));
+            return ids.isEmpty() ? Future.succeededFuture(0) : erase(ids);
+        });
+    }
+
     public long schedulePurge(Vertx vertx, int retentionDays, Duration every) {
+        return schedulePurge(vertx, retentionDays, Integer.MAX_VALUE / 2, every);
+    }
+
+    public long schedulePurge(Vertx vertx, int retentionDays, int idleDays, Duration every) {
         Runnable run = () -> purge(retentionDays)
-                .onSuccess(n -> { if (n > 0) log.info("purged {} closed cases older than {} days", n, retentionDays); })
+                .compose(n -> expireIdle(idleDays).map(m -> new int[] {n, m}))
+                .onSuccess(n -> {
+                    if (n[0] > 0) log.info("purged {} closed cases older than {} days", n[0], retentionDays);
+                    if (n[1] > 0) log.info("deleted {} cases idle for more than {} days", n[1], idleDays);
+                })
                 .onFailure(e -> log.warn("case purge failed: {}", e.getClass().getName()));
         vertx.runOnContext(v -> run.run());
         return vertx.setPeriodic(every.toMillis(), t -> run.run());

@@ -138,6 +138,15 @@ public final class Config {
         if (days < 1) throw new IllegalArgumentException("CASE_RETENTION_DAYS must be at least 1");
         return days;
     }
+    /**
+     * A case nobody has moved for this many days (CASE_IDLE_DAYS, default 365) is deleted with its
+     * encrypted number and notes: a forgotten request must not keep a victim's number for ever.
+     */
+    public int caseIdleDays() {
+        int days = integer("CASE_IDLE_DAYS", 365);
+        if (days < 1) throw new IllegalArgumentException("CASE_IDLE_DAYS must be at least 1");
+        return days;
+    }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */

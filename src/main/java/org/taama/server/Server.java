@@ -122,7 +122,7 @@ public final class Server implements AutoCloseable {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
-            cases.schedulePurge(vertx, config.caseRetentionDays(), Duration.ofHours(1));
+            cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
         } catch (Exception e) {
             sender.close();
             redis.close();

@@ -220,4 +220,20 @@ class CaseStoreTest {
         String read = await(cases.get("op-notes", id)).encode();
         assertThat(read).contains(said).contains("Called at 19:00, safe to talk");
     }
+
+    @Test
+    void casesNobodyMovedForTheIdleLimitAreDeletedWithTheirNumber() {
+        // Further in the past than any other test's cases, so only these two are old enough.
+        MovableClock clock = new MovableClock(Instant.parse("1995-01-01T09:00:00Z"));
+        CaseStore cases = new CaseStore(redis, CIPHER, clock, CALLERS);
+        String forgotten = await(cases.open(CALLERS.of(number()), number(), "morning", false, "fr", "ussd"));
+        clock.advance(Duration.ofDays(300));
+        String recent = await(cases.open(CALLERS.of(number()), number(), "evening", false, "bm", "sms"));
+        clock.advance(Duration.ofDays(100));                 // forgotten: 400 days idle; recent: 100
+
+        assertThat(await(cases.expireIdle(365))).isGreaterThanOrEqualTo(1);
+        assertThat(await(redis.hgetall(CaseStore.key(forgotten)))).isEmpty();
+        assertThat(await(redis.hgetall(CaseStore.key(recent)))).containsEntry("status", "new").containsKey("number");
+        await(cases.erase(java.util.List.of(recent)));
+    }
 }
