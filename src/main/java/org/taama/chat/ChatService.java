@@ -74,7 +74,7 @@ public final class ChatService {
 
     /** The reply text (possibly empty: then nothing is sent back). */
     public Future<String> handle(Inbound m) {
-        String caller = m.scopedId() ? callers.ofId(m.number()) : callers.of(m.number());
+        String caller = callers.ofAddress(m.number());
         String replayKey = "taama:{" + caller + "}:msg:" + HexFormat.of().formatHex(Digests.sha256(m.messageSid()), 0, 12);
         return redis.setIfAbsent(replayKey, IN_PROGRESS, REPLAY_TTL).compose(first -> {
             String bound = caller + ":" + replayKey;

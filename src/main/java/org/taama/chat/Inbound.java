@@ -10,7 +10,7 @@ import org.taama.consent.Channel;
 public record Inbound(String messageSid, Channel channel, String number, String body, int media) {
     /** True when {@code number} is a WhatsApp business-scoped user id ("US.1234"), not a phone number. */
     public boolean scopedId() {
-        return number.indexOf('.') > 0;
+        return org.taama.privacy.CallerHash.isScopedId(number);
     }
 
     @Override

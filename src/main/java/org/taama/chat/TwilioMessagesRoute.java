@@ -15,7 +15,6 @@ public final class TwilioMessagesRoute {
     static final String EMPTY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
     private static final String WHATSAPP = "whatsapp:";
     private static final int MAX_BODY = 1600;
-    private static final java.util.regex.Pattern BSUID = java.util.regex.Pattern.compile("[A-Z]{2}\\.[A-Za-z0-9_-]{1,60}");
 
     private final TwilioSignature signature;
     private final ChatService chat;
@@ -47,7 +46,7 @@ public final class TwilioMessagesRoute {
         if (sid.length() > 64) throw new BadRequest("MessageSid is longer than 64 characters");
         boolean whatsapp = from.startsWith(WHATSAPP);
         String number = whatsapp ? from.substring(WHATSAPP.length()) : from;
-        if (whatsapp && BSUID.matcher(number).matches()) {
+        if (whatsapp && org.taama.privacy.CallerHash.isScopedId(number)) {
             // A business-scoped WhatsApp user id (PROTOCOLS.md §2.3): a caller without a visible number.
         } else {
             if (!org.taama.privacy.CallerHash.plausible(number)) throw new BadRequest("From is not a phone number");

@@ -45,15 +45,12 @@ public final class Erasure {
      * Erases a person given by their number (any spelling: +223…, 00223…, the 8 local digits) or by
      * the WhatsApp id Twilio gave for them ("whatsapp:US.1234").
      */
-    private static final java.util.regex.Pattern SCOPED_ID =
-            java.util.regex.Pattern.compile("(whatsapp:)?[A-Z]{2}\\.[A-Za-z0-9_-]{1,60}");
-
     public Future<Result> erase(String operator, String number) {
-        boolean scopedId = number != null && SCOPED_ID.matcher(number).matches();
+        boolean scopedId = CallerHash.isScopedId(number);
         if (!scopedId && (number == null || number.length() > 32 || !CallerHash.plausible(number))) {
             return Future.failedFuture(new BadRequest("number must hold 6 to 15 digits, or be a WhatsApp id like whatsapp:US.1234"));
         }
-        String caller = scopedId ? callers.ofId(number.replaceFirst("^whatsapp:", "")) : callers.of(number);
+        String caller = callers.ofAddress(number);
         return redis.smembers(CaseStore.callerKey(caller))
                 .compose(ids -> CaseStore.erase(redis, audit, new ArrayList<>(ids)))
                 .compose(cases -> redis.scan("taama:{" + caller + "}:*")

@@ -57,6 +57,21 @@ public final class CallerHash {
      * A caller known by an id that is not a phone number (a WhatsApp business-scoped user id such as
      * "US.1234"): hashed whole, in its own namespace, so "US.1234" and "UK.1234" stay apart.
      */
+    /** A WhatsApp business-scoped user id as Twilio sends it: two capitals, a dot, then the id. */
+    private static final java.util.regex.Pattern SCOPED_ID =
+            java.util.regex.Pattern.compile("[A-Z]{2}\\.[A-Za-z0-9_-]{1,60}");
+
+    /** True when an address (with or without "whatsapp:") is a scoped id, not a phone number. */
+    public static boolean isScopedId(String address) {
+        return address != null && SCOPED_ID.matcher(address.replaceFirst("^whatsapp:", "")).matches();
+    }
+
+    /** The caller hash of whatever identifies a person: a number in any spelling, or a scoped id. */
+    public String ofAddress(String address) {
+        String bare = address.replaceFirst("^whatsapp:", "");
+        return isScopedId(bare) ? ofId(bare) : of(bare);
+    }
+
     public String ofId(String id) {
         byte[] h = mac.get().doFinal(("id:" + id).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(h, 0, 16);
