@@ -14,18 +14,12 @@ final class MenuKind implements NodeKind {
     public void check(Node node, Consumer<String> problem) {
         if (node.options().isEmpty()) problem.accept("a menu needs at least one option");
         if (node.end()) problem.accept("a menu cannot end the session; use a message with end: true");
-        node.options().stream().filter(o -> o.lang() != null)
-                .forEach(o -> problem.accept("option '" + o.label() + "' sets a language: use kind: language"));
+        NodeKind.noLanguageOptions(node, problem);
     }
 
     @Override
     public View view(Node node, State state, UnaryOperator<String> text) {
-        return new View(text.apply(node.text()), node.options().stream().map(o -> text.apply(o.label())).toList(),
-                false, false);
+        return NodeKind.oneScreen(node, text);
     }
 
-    @Override
-    public State choose(Node node, State state, int index) {
-        return state.forward(node.options().get(index).go());
-    }
 }

@@ -15,18 +15,12 @@ final class MessageKind implements NodeKind {
         if (node.end() && !node.options().isEmpty()) {
             problem.accept("a message that ends the session cannot offer options");
         }
-        node.options().stream().filter(o -> o.lang() != null)
-                .forEach(o -> problem.accept("option '" + o.label() + "' sets a language: use kind: language"));
+        NodeKind.noLanguageOptions(node, problem);
     }
 
     @Override
     public View view(Node node, State state, UnaryOperator<String> text) {
-        return new View(text.apply(node.text()), node.options().stream().map(o -> text.apply(o.label())).toList(),
-                true, node.end());
+        return new View(text.apply(node.text()), NodeKind.labels(node, text), true, node.end());
     }
 
-    @Override
-    public State choose(Node node, State state, int index) {
-        return state.forward(node.options().get(index).go());
-    }
 }

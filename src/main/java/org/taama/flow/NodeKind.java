@@ -24,8 +24,26 @@ public interface NodeKind {
         return true;
     }
 
-    /** The state after the caller picked option {@code index} (0-based). */
-    State choose(Node node, State state, int index);
+    /** The state after the caller picked option {@code index} (0-based): by default, its {@code go}. */
+    default State choose(Node node, State state, int index) {
+        return state.forward(node.options().get(index).go());
+    }
+
+    /** The option labels in the caller's words. */
+    static java.util.List<String> labels(Node node, UnaryOperator<String> text) {
+        return node.options().stream().map(o -> text.apply(o.label())).toList();
+    }
+
+    /** A title and its choices on one screen (menus, language and resume offers). */
+    static View oneScreen(Node node, UnaryOperator<String> text) {
+        return new View(text.apply(node.text()), labels(node, text), false, false);
+    }
+
+    /** Options that set a language belong to a language node. */
+    static void noLanguageOptions(Node node, Consumer<String> problem) {
+        node.options().stream().filter(o -> o.lang() != null)
+                .forEach(o -> problem.accept("option '" + o.label() + "' sets a language: use kind: language"));
+    }
 
     /**
      * What typed text (not a numbered choice) does on this node: the next state and effects, or null

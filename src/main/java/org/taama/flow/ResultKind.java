@@ -35,7 +35,7 @@ final class ResultKind implements NodeKind {
     @Override
     public View view(Node node, State state, UnaryOperator<String> text) {
         return new View(text.apply(node.text()) + "\n" + text.apply(pick(node, state)),
-                node.options().stream().map(o -> text.apply(o.label())).toList(), true, node.end());
+                NodeKind.labels(node, text), true, node.end());
     }
 
     static String pick(Node node, State state) {
@@ -45,10 +45,6 @@ final class ResultKind implements NodeKind {
         return yes == 0 ? node.param("none") : yes >= manyAt ? node.param("many") : node.param("some");
     }
 
-    @Override
-    public State choose(Node node, State state, int index) {
-        return state.forward(node.options().get(index).go());
-    }
 
     @Override
     public List<String> extraTextKeys(Node node) {

@@ -24,8 +24,7 @@ final class ResumeKind implements NodeKind {
 
     @Override
     public View view(Node node, State state, UnaryOperator<String> text) {
-        return new View(text.apply(node.text()), node.options().stream().map(o -> text.apply(o.label())).toList(),
-                false, false);
+        return NodeKind.oneScreen(node, text);
     }
 
     @Override
