@@ -1,7 +1,6 @@
 package org.taama.chat;
 
 import com.twilio.security.RequestValidator;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +45,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -105,11 +103,7 @@ class TwilioChatHttpTest {
     }
 
     static <T> T await(Future<T> f) {
-        try {
-            return f.await(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return org.taama.support.Await.result(f);
     }
 
     static List<String> callerKeys(String number) {
@@ -839,23 +833,7 @@ class TwilioChatHttpTest {
             assertThat(keys).as("the texts above did write to Redis")
                     .anyMatch(k -> k.endsWith(":chat:sms")).anyMatch(k -> k.endsWith(":chat:whatsapp"))
                     .anyMatch(k -> k.endsWith(":consent"));
-            StringBuilder everything = new StringBuilder();
-            RedisClusterAsyncCommands<String, String> c = server.redis().commands();
-            for (String key : keys) {
-                everything.append(key).append('\n');
-                String type = get(c.type(key));
-                switch (type) {
-                    case "string" -> everything.append(get(c.get(key)));
-                    case "hash" -> everything.append(get(c.hgetall(key)));
-                    case "list" -> everything.append(get(c.lrange(key, 0, -1)));
-                    case "set" -> everything.append(get(c.smembers(key)));
-                    case "zset" -> everything.append(get(c.zrange(key, 0, -1)));
-                    case "none" -> { } // expired between KEYS and TYPE
-                    default -> throw new AssertionError("unexpected Redis type " + type + " for " + key);
-                }
-                everything.append('\n');
-            }
-            String all = everything.toString();
+            String all = org.taama.support.RedisDump.everything(server.redis());
             assertThat(all).contains("\"action\":\"opt_out\""); // consent logs are read: the scan reads values
             for (String form : forms()) assertThat(all).as("Redis").doesNotContain(form);
         }
@@ -869,8 +847,5 @@ class TwilioChatHttpTest {
             for (String form : forms()) assertThat(r.body()).as("/metrics").doesNotContain(form);
         }
 
-        private static <T> T get(CompletionStage<T> stage) throws Exception {
-            return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-        }
     }
 }

@@ -5,7 +5,6 @@ import org.taama.privacy.CallerHash;
 import org.taama.support.TestServers;
 
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 
 /** Where the server keeps a caller's data in Redis, computed the way the server does (same test key). */
 final class Keys {
@@ -26,10 +25,6 @@ final class Keys {
     }
 
     static <T> T await(Future<T> f) {
-        try {
-            return f.await(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return org.taama.support.Await.result(f);
     }
 }

@@ -1,6 +1,5 @@
 package org.taama.http;
 
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,8 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.taama.http.Keys.await;
@@ -108,24 +105,8 @@ class PrivacyHttpTest {
         List<String> keys = await(server.redis().keys("*"));
         assertThat(keys).as("the sessions above did write to Redis")
                 .contains(Keys.lang(international));
-        StringBuilder everything = new StringBuilder();
-        RedisClusterAsyncCommands<String, String> c = server.redis().commands();
-        for (String key : keys) {
-            everything.append(key).append('\n');
-            String type = get(c.type(key));
-            switch (type) {
-                case "string" -> everything.append(get(c.get(key)));
-                case "hash" -> everything.append(get(c.hgetall(key)));
-                case "list" -> everything.append(get(c.lrange(key, 0, -1)));
-                case "set" -> everything.append(get(c.smembers(key)));
-                case "zset" -> everything.append(get(c.zrange(key, 0, -1)));
-                case "stream" -> everything.append(get(c.xrange(key, io.lettuce.core.Range.create("-", "+"))));
-                case "none" -> { } // expired between KEYS and TYPE
-                default -> throw new AssertionError("unexpected Redis type " + type + " for " + key);
-            }
-            everything.append('\n');
-        }
-        for (String form : forms()) assertThat(everything.toString()).doesNotContain(form);
+        String everything = org.taama.support.RedisDump.everything(server.redis());
+        for (String form : forms()) assertThat(everything).doesNotContain(form);
     }
 
     @Test
@@ -146,10 +127,6 @@ class PrivacyHttpTest {
         assertThat(out).as("the capture does see the server's log lines")
                 .contains(CANARY).contains("Taama listening on port " + server.port());
         for (String form : forms()) assertThat(out).doesNotContain(form);
-    }
-
-    private static <T> T get(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     /** Writes to the real stream and keeps a copy. */

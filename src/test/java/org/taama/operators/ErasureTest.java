@@ -1,6 +1,5 @@
 package org.taama.operators;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.taama.operators.OpsServer.await;
@@ -113,24 +111,8 @@ class ErasureTest {
         assertThat(text).doesNotContain(number).doesNotContain(digits).doesNotContain(digits.substring(3));
     }
 
-    /** Every key and every value in Redis (strings, hashes, lists, sets, sorted sets) as one text. */
+    /** Every key and every value in Redis as one text. */
     static String dump() {
-        var c = ops.redis.commands();
-        StringBuilder out = new StringBuilder();
-        for (String key : await(ops.redis.scan("*"))) {
-            out.append(key).append('\n');
-            String type = await(Future.fromCompletionStage(c.type(key)));
-            switch (type) {
-                case "string" -> out.append(await(ops.redis.get(key)));
-                case "hash" -> await(ops.redis.hgetall(key)).forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
-                case "list" -> await(ops.redis.range(key, 0, -1)).forEach(v -> out.append(v).append('\n'));
-                case "set" -> await(ops.redis.smembers(key)).forEach(v -> out.append(v).append('\n'));
-                case "zset" -> await(ops.redis.zrevrange(key, 0, -1)).forEach(v -> out.append(v).append('\n'));
-                case "none" -> { } // expired between scan and type
-                default -> throw new AssertionError("unexpected type " + type + " at " + key);
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return org.taama.support.RedisDump.everything(ops.redis);
     }
 }

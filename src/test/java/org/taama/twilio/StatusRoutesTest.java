@@ -1,5 +1,6 @@
 package org.taama.twilio;
 
+import org.taama.support.Await;
 import org.taama.support.TwilioSigner;
 
 import com.twilio.security.RequestValidator;

@@ -1,5 +1,6 @@
 package org.taama.twilio;
 
+import org.taama.support.Await;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.Request;
 import io.vertx.core.Context;

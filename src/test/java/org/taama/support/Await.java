@@ -1,4 +1,4 @@
-package org.taama.twilio;
+package org.taama.support;
 
 import io.vertx.core.Future;
 
@@ -6,12 +6,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Blocking waits for tests (never on an event loop). */
-final class Await {
+public final class Await {
     private Await() {}
 
-    static <T> T result(Future<T> f) {
+    public static <T> T result(Future<T> f) {
         try {
-            return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError("expected success, failed with " + e.getCause(), e.getCause());
         } catch (Exception e) {
@@ -19,13 +19,13 @@ final class Await {
         }
     }
 
-    static Throwable failure(Future<?> f) {
+    public static Throwable failure(Future<?> f) {
         try {
-            Object r = f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            Object r = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             throw new AssertionError("expected a failure, got " + r);
         } catch (ExecutionException e) {
             return e.getCause();
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+        } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
