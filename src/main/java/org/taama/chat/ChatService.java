@@ -1,6 +1,6 @@
 package org.taama.chat;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import org.taama.server.Meters;
 import io.vertx.core.Future;
 import org.taama.config.Config;
 import org.taama.consent.Channel;
@@ -52,12 +52,12 @@ public final class ChatService {
     private final WhatsAppWindow window;
     private final NumberCipher cipher;
     private final Config config;
-    private final MeterRegistry metrics;
+    private final Meters metrics;
     private final String defaultLang;
 
     public ChatService(Engine sms, Engine whatsapp, Redis redis, CallerHash callers, ConsentStore consent,
                        Keywords keywords, Effects effects, WhatsAppWindow window, NumberCipher cipher,
-                       Config config, MeterRegistry metrics) {
+                       Config config, Meters metrics) {
         this.cipher = cipher;
         this.window = window;
         this.sms = sms;

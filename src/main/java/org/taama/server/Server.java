@@ -93,6 +93,7 @@ public final class Server implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
+        Meters meters = new Meters(metrics);
         Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, Gsm::fitsUssdScreen);
         CallerHash callers = new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32));
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
@@ -109,11 +110,11 @@ public final class Server implements AutoCloseable {
                 (caller, number, when, leave, lang, channel) ->
                         cases.open(caller, number, when, leave, lang, channel.id()));
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
-                config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), metrics);
+                config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters);
         ChatService chat = new ChatService(
                 new Engine(content.flows(), content.locales(), smsSpelling, Server::fitsSms),
                 new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
-                redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, metrics);
+                redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,

@@ -1,7 +1,7 @@
 package org.taama.ussd;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import org.taama.server.Meters;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import org.taama.chat.Effects;
@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,14 +38,12 @@ public final class UssdService {
     private final Duration languageTtl;
     private final String defaultLang;
     private final long budgetMillis;
-    private final MeterRegistry metrics;
+    private final Meters metrics;
     private final Screen unavailable;
-    private final Map<String, Counter> hopCounters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> hopTimers = new ConcurrentHashMap<>();
 
     public UssdService(Engine engine, Redis redis, CallerHash callers, NumberCipher cipher, Effects effects,
                        Duration sessionTtl, Duration languageTtl, String defaultLang, Duration redisTimeout,
-                       MeterRegistry metrics) {
+                       Meters metrics) {
         this.cipher = cipher;
         this.engine = engine;
         this.effects = effects;
@@ -68,7 +64,7 @@ public final class UssdService {
     }
 
     public Future<Screen> handle(String gateway, UssdRequest req) {
-        Timer.Sample sample = Timer.start(metrics);
+        Timer.Sample sample = Timer.start(metrics.registry());
         String caller = callers.of(req.phoneNumber());
         // One key per caller and gateway: a new session id finding it still warm is a re-dial.
         String sessionKey = "taama:{" + caller + "}:ussd:" + gateway;
@@ -98,8 +94,7 @@ public final class UssdService {
                 .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .map(step -> {
                     hops(gateway, step.outcome().name().toLowerCase(Locale.ROOT)).increment();
-                    sample.stop(hopTimers.computeIfAbsent(gateway,
-                            g -> metrics.timer("taama_ussd_hop_seconds", "gateway", g)));
+                    sample.stop(metrics.timer("taama_ussd_hop_seconds", "gateway", gateway));
                     return step.screen();
                 })
                 .recover(err -> {
@@ -108,10 +103,8 @@ public final class UssdService {
                 });
     }
 
-    /** Meters are looked up once: a registry lookup per hop costs more than the count. */
     private Counter hops(String gateway, String outcome) {
-        return hopCounters.computeIfAbsent(gateway + '\u0000' + outcome,
-                k -> metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", outcome));
+        return metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", outcome);
     }
 
     private static String input(UssdSession stored, UssdRequest req) {
