@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package org.taama.chat;
 
-import org.taama.server.Meters;
+import org.taama.effects.Effects;
+import org.taama.metrics.Meters;
 import io.vertx.core.Future;
 import org.taama.config.Config;
 import org.taama.consent.Channel;

@@ -4,7 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.taama.consent.Channel;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 import org.taama.twilio.TwilioSignature;
 
 /**

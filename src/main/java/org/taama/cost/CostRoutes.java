@@ -87,7 +87,7 @@ public final class CostRoutes {
 
     /** BodyHandler refusals (413 over 64 KiB) and anything unexpected, still as one JSON line. */
     private static void failure(RoutingContext ctx) {
-        org.taama.server.Failures.json(ctx, BODY_LIMIT);
+        org.taama.web.Failures.json(ctx, BODY_LIMIT);
     }
 
     private static void error(RoutingContext ctx, int status, String reason) {

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.taama.config.Config;
 import org.taama.privacy.Digests;
 import org.taama.redis.Redis;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;

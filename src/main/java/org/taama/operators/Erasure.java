@@ -7,7 +7,7 @@ import org.taama.cases.CaseStore;
 import org.taama.consent.ConsentStore;
 import org.taama.privacy.CallerHash;
 import org.taama.redis.Redis;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 
 import java.time.Clock;
 import java.util.ArrayList;

@@ -17,8 +17,8 @@ import org.taama.cases.CaseStore;
 import org.taama.operators.Accounts.Operator;
 import org.taama.operators.Accounts.Role;
 import org.taama.privacy.CallerHash;
-import org.taama.server.BadRequest;
-import org.taama.server.Failures;
+import org.taama.web.BadRequest;
+import org.taama.web.Failures;
 
 import java.util.EnumSet;
 import java.util.List;

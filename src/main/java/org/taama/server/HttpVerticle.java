@@ -1,5 +1,6 @@
 package org.taama.server;
 
+import org.taama.web.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

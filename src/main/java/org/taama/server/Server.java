@@ -1,5 +1,6 @@
 package org.taama.server;
 
+import org.taama.metrics.Meters;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -10,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.taama.cases.CaseStore;
 import org.taama.chat.ChatService;
-import org.taama.chat.Effects;
+import org.taama.effects.Effects;
 import org.taama.chat.Keywords;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;

@@ -35,7 +35,7 @@ public final class StatusRoutes {
         router.post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(ctx -> handle(ctx, signature, status, consent, callers))
-                .failureHandler(ctx -> org.taama.server.Failures.plain(ctx, BODY_LIMIT));
+                .failureHandler(ctx -> org.taama.web.Failures.plain(ctx, BODY_LIMIT));
     }
 
     private static void handle(RoutingContext ctx, TwilioSignature signature, DeliveryStatus status,

@@ -11,7 +11,7 @@ public interface UssdGateway {
     /** The path segment: {@code /ussd/<name>}. */
     String name();
 
-    /** Reads the callback; throws {@link org.taama.server.BadRequest} with a one-line reason when it cannot. */
+    /** Reads the callback; throws {@link org.taama.web.BadRequest} with a one-line reason when it cannot. */
     UssdRequest parse(RoutingContext ctx);
 
     /** Answers the gateway with a screen, continuing or ending the session. */

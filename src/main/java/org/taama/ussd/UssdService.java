@@ -1,10 +1,10 @@
 package org.taama.ussd;
 
 import io.micrometer.core.instrument.Counter;
-import org.taama.server.Meters;
+import org.taama.metrics.Meters;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import org.taama.chat.Effects;
+import org.taama.effects.Effects;
 import org.taama.consent.Channel;
 import org.taama.flow.Engine;
 import org.taama.flow.Screen;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 import org.taama.support.TestRedis;
 
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.taama.chat.Effects;
+import org.taama.effects.Effects;
 import org.taama.server.Server;
 import org.taama.support.TestServers;
 import org.taama.support.Ussd;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.taama.config.Config;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 
 import java.util.Base64;
 import java.util.Map;
@@ -97,11 +97,11 @@ class AccountsTest {
         for (int i = 0; i < Accounts.MAX_FAILURES; i++) {
             Throwable wrong = ops.accounts.login(name, "wrong-" + i, "203.0.113.7").toCompletionStage()
                     .toCompletableFuture().handle((ok, err) -> err).join();
-            assertThat(((org.taama.server.BadRequest) wrong).status()).isEqualTo(401);
+            assertThat(((org.taama.web.BadRequest) wrong).status()).isEqualTo(401);
         }
         Throwable blocked = ops.accounts.login(name, "the-right-password", "203.0.113.7").toCompletionStage()
                 .toCompletableFuture().handle((ok, err) -> err).join();
-        assertThat(((org.taama.server.BadRequest) blocked).status()).isEqualTo(429);
+        assertThat(((org.taama.web.BadRequest) blocked).status()).isEqualTo(429);
         assertThat(await(ops.accounts.login(name, "the-right-password", "198.51.100.2"))).isNotBlank();
     }
 }

@@ -10,7 +10,7 @@ import org.taama.config.Config;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 import org.taama.support.TestRedis;
 
 import java.net.URI;

@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.taama.flow.Screen;
 import org.taama.privacy.CallerHash;
-import org.taama.server.BadRequest;
+import org.taama.web.BadRequest;
 import org.taama.ussd.UssdGateway;
 import org.taama.ussd.UssdRequest;
 

@@ -1,4 +1,4 @@
-package org.taama.server;
+package org.taama.web;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package org.taama.server;
+package org.taama.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

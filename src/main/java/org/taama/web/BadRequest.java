@@ -1,4 +1,4 @@
-package org.taama.server;
+package org.taama.web;
 
 /** A request we refuse, with the one-line reason the sender gets back. */
 public final class BadRequest extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.taama.chat;
+package org.taama.effects;
 
 import io.vertx.core.Future;
 import org.taama.consent.Channel;
