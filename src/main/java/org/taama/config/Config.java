@@ -1,9 +1,12 @@
 package org.taama.config;
 
+import org.taama.net.Cidr;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +41,7 @@ public final class Config {
     private final String twilioWhatsappFrom;
     private final String whatsappTemplateSid;
     private final int senderThreads;
+    private final List<Cidr> trustedProxies;
 
     private Config(Map<String, String> env) {
         this.env = Collections.unmodifiableMap(new HashMap<>(env));
@@ -70,6 +74,7 @@ public final class Config {
         this.twilioWhatsappFrom = text("TWILIO_WHATSAPP_FROM", null);
         this.whatsappTemplateSid = text("WHATSAPP_TEMPLATE_SID", null);
         this.senderThreads = integer("SENDER_THREADS", 4);
+        this.trustedProxies = networks("TRUSTED_PROXIES");
     }
 
     public static Config fromEnv() {
@@ -132,6 +137,11 @@ public final class Config {
     public String twilioWhatsappFrom() { return twilioWhatsappFrom; }
     public String whatsappTemplateSid() { return whatsappTemplateSid; }
     public int senderThreads() { return senderThreads; }
+    /**
+     * Our own reverse proxies (TRUSTED_PROXIES, CIDR list, default none): the only peers whose
+     * X-Forwarded-For is believed, on every route.
+     */
+    public List<Cidr> trustedProxies() { return trustedProxies; }
     /** Closed call-back cases older than this many days are purged (CASE_RETENTION_DAYS, default 90, at least 1). */
     public int caseRetentionDays() {
         int days = integer("CASE_RETENTION_DAYS", 90);
@@ -192,6 +202,14 @@ public final class Config {
         if (v.equalsIgnoreCase("true") || v.equals("1")) return true;
         if (v.equalsIgnoreCase("false") || v.equals("0")) return false;
         throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
+    }
+
+    private List<Cidr> networks(String name) {
+        try {
+            return Cidr.parseList(text(name, null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static String stripSlash(String url) {

@@ -12,9 +12,10 @@ import org.taama.redis.Redis;
 import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSignature;
 import org.taama.ussd.UssdService;
+import org.taama.web.ClientAddress;
 
 /** What every HTTP verticle shares: built once, immutable or thread-safe. */
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
-                  PrometheusMeterRegistry metrics) {}
+                  PrometheusMeterRegistry metrics, ClientAddress clientAddress) {}

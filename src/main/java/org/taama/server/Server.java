@@ -34,6 +34,7 @@ import org.taama.privacy.Secrets;
 import org.taama.redis.EmbeddedRedis;
 import org.taama.redis.Redis;
 import org.taama.ussd.UssdService;
+import org.taama.web.ClientAddress;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -119,7 +120,8 @@ public final class Server implements AutoCloseable {
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
-                callers, accounts, cases, new Erasure(redis, callers), metrics);
+                callers, accounts, cases, new Erasure(redis, callers), metrics,
+                new ClientAddress(config.trustedProxies()));
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);

@@ -123,4 +123,25 @@ class ConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("USSD_GSM_SAFE");
     }
+
+    @ParameterizedTest(name = "TRUSTED_PROXIES=''{0}'' is refused")
+    @CsvSource(delimiter = '|', textBlock = """
+            10.0.0.0/33              | TRUSTED_PROXIES: entry 1: '10.0.0.0/33' needs a prefix length of 0 to 32
+            10.0.0.0/8,::1/129       | TRUSTED_PROXIES: entry 2: '::1/129' needs a prefix length of 0 to 128
+            10.0.0.0/8,,192.0.2.0/24 | TRUSTED_PROXIES: entry 2: empty
+            proxy.internal           | TRUSTED_PROXIES: entry 1: 'proxy.internal' is not an IP address or network
+            """)
+    @DisplayName("a bad network list stops the start, naming the variable and the entry")
+    void badNetworks(String value, String message) {
+        assertThatThrownBy(() -> Config.from(Map.of("TRUSTED_PROXIES", value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+
+    @Test
+    @DisplayName("no trusted proxy by default: X-Forwarded-For is believed from nobody")
+    void noTrustedProxyByDefault() {
+        assertThat(Config.from(Map.of()).trustedProxies()).isEmpty();
+        assertThat(Config.from(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32")).trustedProxies())
+                .extracting(Object::toString).containsExactly("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32");
+    }
 }
