@@ -42,6 +42,9 @@ public final class Config {
     private final String whatsappTemplateSid;
     private final int senderThreads;
     private final List<Cidr> trustedProxies;
+    private final String ussdCallbackToken;
+    private final List<Cidr> ussdAllowedIps;
+    private final List<String> ussdServiceCodes;
 
     private Config(Map<String, String> env) {
         this.env = Collections.unmodifiableMap(new HashMap<>(env));
@@ -75,6 +78,9 @@ public final class Config {
         this.whatsappTemplateSid = text("WHATSAPP_TEMPLATE_SID", null);
         this.senderThreads = integer("SENDER_THREADS", 4);
         this.trustedProxies = networks("TRUSTED_PROXIES");
+        this.ussdCallbackToken = callbackToken();
+        this.ussdAllowedIps = networks("USSD_ALLOWED_IPS");
+        this.ussdServiceCodes = serviceCodes();
     }
 
     public static Config fromEnv() {
@@ -142,6 +148,37 @@ public final class Config {
      * X-Forwarded-For is believed, on every route.
      */
     public List<Cidr> trustedProxies() { return trustedProxies; }
+    /**
+     * The secret last path segment of the USSD callback (USSD_CALLBACK_TOKEN): set, the gateway posts to
+     * {@code /ussd/<gateway>/<token>} and every other path answers 404. Null when unset. Never printed.
+     */
+    public String ussdCallbackToken() { return ussdCallbackToken; }
+    /** The gateway's addresses (USSD_ALLOWED_IPS, CIDR list): callbacks from elsewhere get 403. Empty: anyone. */
+    public List<Cidr> ussdAllowedIps() { return ussdAllowedIps; }
+    /**
+     * Our USSD codes (USSD_SERVICE_CODES, e.g. {@code *123#,*384*55#}) in the form {@link #ussdServiceCode}
+     * gives; a callback for another code is refused. Empty: any code.
+     */
+    public List<String> ussdServiceCodes() { return ussdServiceCodes; }
+
+    /**
+     * A service code as compared: {@code *123#}, {@code 123}, {@code *123%23} (encoded once more by a
+     * gateway) and {@code  *123# } are all {@code 123}; null when it is not digits and stars.
+     */
+    public static String ussdServiceCode(String code) {
+        if (code == null) return null;
+        String s = code.strip();
+        if (s.indexOf('%') >= 0) {
+            try {
+                s = java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8).strip();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        if (s.startsWith("*")) s = s.substring(1);
+        if (s.endsWith("#")) s = s.substring(0, s.length() - 1);
+        return s.length() <= 32 && s.matches("[0-9]+(\\*[0-9]+)*") ? s : null;
+    }
     /** Closed call-back cases older than this many days are purged (CASE_RETENTION_DAYS, default 90, at least 1). */
     public int caseRetentionDays() {
         int days = integer("CASE_RETENTION_DAYS", 90);
@@ -202,6 +239,33 @@ public final class Config {
         if (v.equalsIgnoreCase("true") || v.equals("1")) return true;
         if (v.equalsIgnoreCase("false") || v.equals("0")) return false;
         throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
+    }
+
+    private String callbackToken() {
+        String v = env.get("USSD_CALLBACK_TOKEN");
+        if (v == null || v.isBlank()) return null;
+        // The value is a secret: the messages below never include it.
+        if (!v.strip().matches("[A-Za-z0-9_-]{24,256}")) {
+            throw new IllegalArgumentException("USSD_CALLBACK_TOKEN must be 24 to 256 letters, digits, '-' or '_'"
+                    + " (openssl rand -hex 32 gives one)");
+        }
+        return v.strip();
+    }
+
+    private List<String> serviceCodes() {
+        String v = text("USSD_SERVICE_CODES", null);
+        if (v == null) return List.of();
+        List<String> codes = new java.util.ArrayList<>();
+        String[] entries = v.split(",", -1);
+        for (int i = 0; i < entries.length; i++) {
+            String code = ussdServiceCode(entries[i]);
+            if (code == null) {
+                throw new IllegalArgumentException("USSD_SERVICE_CODES: entry " + (i + 1) + " ('" + entries[i].strip()
+                        + "') is not a USSD code such as *123# or *384*55#");
+            }
+            codes.add(code);
+        }
+        return List.copyOf(codes);
     }
 
     private List<Cidr> networks(String name) {

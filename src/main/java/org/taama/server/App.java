@@ -11,6 +11,7 @@ import org.taama.privacy.CallerHash;
 import org.taama.redis.Redis;
 import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSignature;
+import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.UssdService;
 import org.taama.web.ClientAddress;
 
@@ -18,4 +19,4 @@ import org.taama.web.ClientAddress;
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
-                  PrometheusMeterRegistry metrics, ClientAddress clientAddress) {}
+                  PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard) {}

@@ -12,6 +12,7 @@ import org.taama.cost.CostRoutes;
 import org.taama.operators.OperatorRoutes;
 import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
+import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
 
@@ -35,10 +36,12 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
+        CallbackGuard guard = app.ussdGuard();
         for (UssdGateway gateway : Gateways.all()) {
-            router.post("/ussd/" + gateway.name())
+            router.post(guard.path(gateway))
+                    .handler(guard.forGateway(gateway))
                     .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
-                    .handler(ctx -> ussd(ctx, gateway));
+                    .handler(ctx -> ussd(ctx, gateway, guard));
         }
         router.post("/twilio/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
@@ -47,6 +50,8 @@ public final class HttpVerticle extends VerticleBase {
         CostRoutes.mount(router, new TextCost(app.config()));
         OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers());
         router.route().failureHandler(this::failure);
+        // An unknown path and a refused USSD token must answer alike, byte for byte.
+        router.errorHandler(404, this::failure);
         server = vertx.createHttpServer();
         return server.requestHandler(router).listen(app.config().port());
     }
@@ -67,8 +72,12 @@ public final class HttpVerticle extends VerticleBase {
                 .end(app.metrics().scrape());
     }
 
-    private void ussd(RoutingContext ctx, UssdGateway gateway) {
+    private void ussd(RoutingContext ctx, UssdGateway gateway, CallbackGuard guard) {
         var req = gateway.parse(ctx);
+        if (!guard.ourCode(req.serviceCode())) {
+            gateway.reply(ctx, app.ussd().wrongServiceCode(gateway.name()));
+            return;
+        }
         app.ussd().handle(gateway.name(), req).onComplete(ar -> {
             if (ctx.response().ended()) return;
             gateway.reply(ctx, ar.succeeded() ? ar.result() : app.ussd().unavailable());

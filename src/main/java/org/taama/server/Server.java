@@ -33,6 +33,7 @@ import org.taama.privacy.CallerHash;
 import org.taama.privacy.Secrets;
 import org.taama.redis.EmbeddedRedis;
 import org.taama.redis.Redis;
+import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.UssdService;
 import org.taama.web.ClientAddress;
 
@@ -119,9 +120,10 @@ public final class Server implements AutoCloseable {
                 redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC());
+        ClientAddress clients = new ClientAddress(config.trustedProxies());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
-                callers, accounts, cases, new Erasure(redis, callers), metrics,
-                new ClientAddress(config.trustedProxies()));
+                callers, accounts, cases, new Erasure(redis, callers), metrics, clients,
+                new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients));
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);

@@ -63,6 +63,17 @@ public final class UssdService {
         return unavailable;
     }
 
+    /**
+     * The answer to a callback for a code that is not ours. It is an END screen rather than a 403 because
+     * the likeliest sender is a real gateway with a second code pointed here by mistake, whose caller is
+     * on the line and should read a polite word, not the gateway's error; a forger gains nothing from
+     * it, since nothing about the number is read or written. Counted as {@code outcome="wrong_code"}.
+     */
+    public Screen wrongServiceCode(String gateway) {
+        hops(gateway, "wrong_code").increment();
+        return unavailable;
+    }
+
     public Future<Screen> handle(String gateway, UssdRequest req) {
         Timer.Sample sample = Timer.start(metrics.registry());
         String caller = callers.of(req.phoneNumber());

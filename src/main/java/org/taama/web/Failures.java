@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 public final class Failures {
     private static final Logger log = LoggerFactory.getLogger(Failures.class);
 
+    /** Context key: the path to log instead of the request's, when the path holds a secret. */
+    public static final String LOG_PATH = "taama.log.path";
+
     private Failures() {}
 
     /** What went wrong, as the sender should hear it. */
@@ -24,12 +27,14 @@ public final class Failures {
         if (err instanceof BadRequest bad) return new Refusal(bad.status(), bad.getMessage());
         int code = ctx.statusCode();
         if (code == 413) return new Refusal(413, "request body larger than " + bodyLimit + " bytes");
+        if (code == 404) return new Refusal(404, "not found");
         if (code >= 400 && code < 500) return new Refusal(code, "bad request");
         // Vert.x reports an undecodable form (bad % escapes) or JSON body this way.
         if (err instanceof IllegalArgumentException || err instanceof DecodeException) {
             return new Refusal(400, "malformed request");
         }
-        log.error("unhandled error on {} {}: {}", ctx.request().method(), ctx.normalizedPath(),
+        String path = ctx.get(LOG_PATH) instanceof String p ? p : ctx.normalizedPath();
+        log.error("unhandled error on {} {}: {}", ctx.request().method(), path,
                 err == null ? "status " + code : err.getClass().getName());
         return new Refusal(500, "internal error");
     }

@@ -56,18 +56,32 @@ public final class Ussd {
     }
 
     public static Reply post(String baseUrl, Map<String, String> form) {
+        return postRaw(baseUrl, encode(form), "application/x-www-form-urlencoded");
+    }
+
+    public static String encode(Map<String, String> form) {
         StringJoiner body = new StringJoiner("&");
         form.forEach((k, v) -> body.add(enc(k) + "=" + enc(v)));
-        return postRaw(baseUrl, body.toString(), "application/x-www-form-urlencoded");
+        return body.toString();
     }
 
     public static Reply postRaw(String baseUrl, String body, String contentType) {
+        return postAt(baseUrl + "/ussd/africastalking", body, Map.of("Content-Type", contentType));
+    }
+
+    /** A form posted to any URL (a callback path with a token, a wrong one), with extra headers. */
+    public static Reply postAt(String url, Map<String, String> form, Map<String, String> headers) {
+        Map<String, String> h = new LinkedHashMap<>(Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        h.putAll(headers);
+        return postAt(url, encode(form), h);
+    }
+
+    private static Reply postAt(String url, String body, Map<String, String> headers) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/ussd/africastalking"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            headers.forEach(b::header);
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
