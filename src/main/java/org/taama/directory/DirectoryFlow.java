@@ -30,9 +30,10 @@ import java.util.Set;
  *       "Other region"; {@code directory.regions_p2}… when they do not fit one screen;</li>
  *   <li>{@code directory.other_region} (message): no service known there → national helplines;</li>
  *   <li>{@code directory.r_<region>} (menu): the three categories;</li>
- *   <li>{@code directory.r_<region>_<category>} (menu): its services, at most 7 a screen then
- *       "Suite" to {@code …_p2}, {@code …_p3}…; or, when there is none, a message saying so with
- *       the national helplines;</li>
+ *   <li>{@code directory.r_<region>_<category>} (menu): its services, at most 7 a screen, then
+ *       "98 Suite" (the node's {@code more:}) to {@code …_p2}, {@code …_p3}…, the same key as the
+ *       next page of any text; or, when there is none, a message saying so with the national
+ *       helplines;</li>
  *   <li>{@code directory.s_<service>} (message): the details, "send by SMS", national helplines.</li>
  * </ul>
  * Texts are generated under {@code dir.}; the labels they are composed from are the
@@ -45,7 +46,7 @@ public final class DirectoryFlow {
     public static final String HELPLINES = "help.menu";
     public static final String SMS_SENT = "help.sms_sent";
     public static final String SEND_SMS = "common.send_sms";
-    /** Services (or regions) per list screen at most, before "Suite". */
+    /** Services (or regions) per list screen at most, before "98 Suite". */
     public static final int MAX_PER_SCREEN = 7;
     /** The prefix of the label keys translators edit, and of the generated keys. */
     public static final String LABELS = "directory.";
@@ -56,8 +57,8 @@ public final class DirectoryFlow {
 
     static {
         List<String> r = new ArrayList<>(List.of("regions", "other_region", "other_region.text", "helplines",
-                "region_menu", "list_title", "next", "none", "field.town", "field.offers", "field.who", "field.phone",
-                "no_phone", "field.hours", "field.cost", "field.source", "verified", "unverified"));
+                "region_menu", "list_title", "none", "field.town", "field.offers", "field.who", "field.phone",
+                "no_phone", "field.hours", "field.cost", "verified", "unverified"));
         Directory.CATEGORIES.forEach((c, subs) -> {
             r.add("cat." + c);
             subs.forEach(s -> r.add("sub." + s));
@@ -115,7 +116,6 @@ public final class DirectoryFlow {
         text("dir.other_region", lang -> label(lang, "other_region"));
         text("dir.other_region.text", lang -> label(lang, "other_region.text"));
         text("dir.none", lang -> label(lang, "none"));
-        text("dir.next", lang -> label(lang, "next"));
         text("dir.regions", lang -> label(lang, "regions"));
         Option helplines = new Option("dir.helplines", HELPLINES, null);
         node("other_region", "message", "dir.other_region.text", List.of(helplines));
@@ -169,11 +169,15 @@ public final class DirectoryFlow {
                 helplines));
     }
 
-    /** The details screen of a service: only what a source gives, with localized labels. */
+    /**
+     * The details screen of a service: only what a source gives, one "Label: value" a line (the
+     * pager breaks between lines). Which sources say so stays in services.yaml for the content
+     * officers: a caller reads only whether someone has checked them.
+     */
     String details(Directory.Service s, String lang) {
         List<String> lines = new ArrayList<>();
         lines.add(s.name().in(lang));
-        // The phone (or the helplines) right after the name: on the first screen, never split by paging.
+        // The phone (or the police number) right after the name: on the first screen.
         lines.add(s.phone().isEmpty() ? label(lang, "no_phone") : label(lang, "field.phone") + ": " + s.phone());
         if (!s.town().isEmpty()) lines.add(label(lang, "field.town") + ": " + s.town().in(lang));
         List<String> offers = new ArrayList<>();
@@ -183,16 +187,16 @@ public final class DirectoryFlow {
         if (!s.who().isEmpty()) lines.add(label(lang, "field.who") + ": " + s.who().in(lang));
         if (!s.hours().isEmpty()) lines.add(label(lang, "field.hours") + ": " + s.hours().in(lang));
         if (!s.cost().isEmpty()) lines.add(label(lang, "field.cost") + ": " + label(lang, "cost." + s.cost()));
-        String keys = String.join(" ", s.sources().stream().map(k -> "[" + k + "]").toList());
         String checked = s.verified().isEmpty() ? label(lang, "unverified")
                 : label(lang, "verified").replace("{date}", s.verified());
-        lines.add(label(lang, "field.source") + ": " + keys + ", " + checked);
+        if (!checked.isBlank()) lines.add(checked);
         return String.join("\n", lines);
     }
 
     /**
      * A list as menus of at most {@value #MAX_PER_SCREEN} items, each screen as full as fits one USSD
-     * screen in both languages and both GSM-safe spellings (with the wrong-choice hint), then "Suite".
+     * screen in both languages and both GSM-safe spellings (with the wrong-choice hint), then
+     * "98 Suite" to the next screen of the list.
      */
     private void pagedMenu(String first, String title, List<Option> items) {
         int from = 0;
@@ -202,27 +206,30 @@ public final class DirectoryFlow {
             String next = first + "_p" + (page + 1);
             int take = Math.min(MAX_PER_SCREEN, items.size() - from);
             List<Option> options = null;
+            Map<String, String> params = Map.of();
             for (int k = take; k >= 1; k--) {
-                List<Option> candidate = new ArrayList<>(items.subList(from, from + k));
-                if (from + k < items.size()) candidate.add(new Option("dir.next", id(next), null));
-                options = candidate;
-                if (fits(local, title, candidate)) {
+                options = new ArrayList<>(items.subList(from, from + k));
+                params = from + k < items.size() ? Map.of(Node.MORE, id(next)) : Map.of();
+                if (fits(local, title, options, params)) {
                     take = k;
                     break;
                 }
                 take = k; // one item that does not fit alone: the lint reports that screen
             }
-            node(local, "menu", title, options);
+            node(local, "menu", title, options, params);
             from += take;
             page++;
         }
     }
 
     /** Whether a menu screen fits as the engine will render it, wrong-choice hint included. */
-    private boolean fits(String local, String title, List<Option> options) {
-        Node candidate = new Node(id(local), file, NodeKinds.get("menu"), title, options, false);
+    private boolean fits(String local, String title, List<Option> options, Map<String, String> params) {
+        Node candidate = new Node(id(local), file, NodeKinds.get("menu"), title, options, false, params);
         Map<String, Node> one = new LinkedHashMap<>(baseFlows.nodes());
         one.put(candidate.id(), candidate);
+        // The next screen must exist for the engine to show "98 Suite"; its content does not matter here.
+        String more = params.get(Node.MORE);
+        if (more != null) one.putIfAbsent(more, candidate);
         FlowSet flows = new FlowSet(one, Map.of());
         Locales locales = new Locales(texts);
         for (Spelling spelling : USSD_SPELLINGS) {
@@ -238,7 +245,11 @@ public final class DirectoryFlow {
     }
 
     private void node(String local, String kind, String text, List<Option> options) {
-        Node n = new Node(id(local), file, NodeKinds.get(kind), text, List.copyOf(options), false);
+        node(local, kind, text, options, Map.of());
+    }
+
+    private void node(String local, String kind, String text, List<Option> options, Map<String, String> params) {
+        Node n = new Node(id(local), file, NodeKinds.get(kind), text, List.copyOf(options), false, params);
         n.kind().check(n, msg -> problems.add(Problem.error(file, local, null, msg)));
         nodes.put(n.id(), n);
     }

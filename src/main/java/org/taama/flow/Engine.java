@@ -16,8 +16,13 @@ import java.util.function.UnaryOperator;
  * the state, call {@link #step}, render nothing themselves, and save what comes back.
  *
  * <p>Navigation is the same on every node: {@code 0} back, {@code 00} main menu, {@code 98} next page
- * of a long text, {@code 1..9} the numbered options; anything else shows the same screen again with
- * a short hint, and never ends the session.
+ * of a long text (or the next screen of a list too long for one, a node's {@code more:}),
+ * {@code 1..9} the numbered options; anything else shows the same screen again with a short hint
+ * above it, and never ends the session. Every page of a long text leaves room for that hint, so a
+ * wrong key never costs the caller the page they were reading.
+ *
+ * <p>Each engine serves one channel ({@code ussd}, {@code sms}, {@code whatsapp}): a text may have a
+ * variant for a channel ({@code key@whatsapp}, see {@link Locales#text(String, String, String)}).
  */
 public final class Engine {
     public static final String BACK = "0";
@@ -30,6 +35,7 @@ public final class Engine {
     private final Locales locales;
     private final Spelling spelling;
     private final Predicate<String> fits;
+    private final String channel;
     /** Pagination depends only on the texts, so it is worked out once per (body, footers). */
     private final Map<String, List<String>> pageCache = new ConcurrentHashMap<>();
     /** Screens of content nodes are the same for every caller at the same place: render each once. */
@@ -40,10 +46,21 @@ public final class Engine {
      * @param fits     whether a whole screen fits this channel (e.g. one USSD screen)
      */
     public Engine(FlowSet flows, Locales locales, Spelling spelling, Predicate<String> fits) {
+        this(flows, locales, spelling, fits, Locales.USSD);
+    }
+
+    /** @param channel which channel's text variants to show: one of {@link Locales#CHANNELS} */
+    public Engine(FlowSet flows, Locales locales, Spelling spelling, Predicate<String> fits, String channel) {
+        if (!Locales.CHANNELS.contains(channel)) throw new IllegalArgumentException("unknown channel " + channel);
         this.flows = flows;
         this.locales = locales;
         this.spelling = spelling;
         this.fits = fits;
+        this.channel = channel;
+    }
+
+    public String channel() {
+        return channel;
     }
 
     public FlowSet flows() {
@@ -84,11 +101,15 @@ public final class Engine {
             return answer(prev == null ? home(s) : sane(prev), Step.Outcome.BACK, false);
         }
         Rendered now = render(s, false);
+        Node node = flows.node(s.node());
         if (in.equals(MORE) && s.page() < now.pages() - 1) {
             return answer(s.at(s.node(), s.page() + 1), Step.Outcome.PAGED, false);
         }
+        String continued = continuedAt(node);
+        if (in.equals(MORE) && continued != null && s.page() == now.pages() - 1) {
+            return answer(sane(s.forward(continued)), Step.Outcome.PAGED, false);
+        }
         int choice = choice(in);
-        Node node = flows.node(s.node());
         if (choice >= 1 && choice <= now.choices()) {
             Option picked = node.options().get(choice - 1);
             State next = sane(node.kind().choose(node, s, choice - 1)).withVars(picked.set());
@@ -132,17 +153,22 @@ public final class Engine {
 
         String nav = navigation(s, node, text);
         String options = numbered(view.options());
-        String last = view.end() ? "" : Pager.join(options, nav);
-        String more = Pager.join(MORE + " " + text.apply("common.more"), nav);
-        List<String> pages = view.pageable() ? pages(view.body(), more, last) : List.of(view.body());
+        String moreLine = MORE + " " + text.apply("common.more");
+        // A list continued on another screen offers it with the same key as the next page of a text.
+        String afterOptions = continuedAt(node) == null ? nav : Pager.join(moreLine, nav);
+        String last = view.end() ? "" : Pager.join(options, afterOptions);
+        String more = Pager.join(moreLine, nav);
+        String hint = text.apply("common.invalid");
+        List<String> pages = view.pageable() ? pages(view.body(), more, last, hint) : List.of(view.body());
         int page = Math.min(Math.max(0, s.page()), pages.size() - 1);
         boolean isLast = page == pages.size() - 1;
         String footer = isLast ? last : more;
         String screen = Pager.join(pages.get(page), footer);
         if (invalid) {
-            String hint = text.apply("common.invalid");
+            // Pages leave room for the hint; a menu that cannot take it is a lint error, and there
+            // the caller still keeps the screen rather than a bare hint.
             String withHint = Pager.join(hint, screen);
-            screen = fits.test(withHint) ? withHint : Pager.join(hint, footer);
+            if (fits.test(withHint)) screen = withHint;
         }
         boolean end = view.end() && isLast;
         return new Rendered(new Screen(screen, end), pages.size(), isLast && !end ? view.options().size() : 0, pages);
@@ -153,7 +179,7 @@ public final class Engine {
 
     /** The text of a key in a language, spelled for this channel. */
     public String text(String lang, String key) {
-        String t = locales.text(lang, key);
+        String t = locales.text(lang, key, channel);
         return spelling.apply(t == null ? key : t);
     }
 
@@ -163,16 +189,22 @@ public final class Engine {
         return new Step(s, r.screen(), o);
     }
 
-    private List<String> pages(String body, String more, String last) {
-        String key = body + '\u0000' + more + '\u0000' + last;
+    private List<String> pages(String body, String more, String last, String hint) {
+        String key = body + '\u0000' + more + '\u0000' + last + '\u0000' + hint;
         List<String> cached = pageCache.get(key);
         if (cached != null) return cached;
-        List<String> pages = Pager.paginate(body, more, last, fits);
+        List<String> pages = Pager.paginate(body, more, last, screen -> fits.test(Pager.join(hint, screen)));
         // A footer too big for any screen is a content error the lint reports; show the text whole.
         if (pages.isEmpty()) pages = List.of(body);
         if (pageCache.size() > CACHE_LIMIT) pageCache.clear();
         pageCache.put(key, pages);
         return pages;
+    }
+
+    /** Where 98 leads from the last page of a node whose list goes on (its {@code more:}), or null. */
+    private String continuedAt(Node node) {
+        String target = node.param(Node.MORE);
+        return target != null && flows.node(target) != null ? target : null;
     }
 
     private static String navigation(State s, Node node, UnaryOperator<String> text) {

@@ -172,6 +172,7 @@ public final class FlowSet {
             if (!NODE_FIELDS.contains(e.getKey()) && e.getValue().isValueNode()) params.put(e.getKey(), e.getValue().asText());
         });
         if (params.containsKey("go")) params.put("go", qualify(flow, params.get("go")));
+        if (params.containsKey(Node.MORE)) params.put(Node.MORE, qualify(flow, params.get(Node.MORE)));
         Node node = new Node(flow + "." + id, file, kind, text, List.copyOf(options), n.path("end").asBoolean(false),
                 params);
         kind.check(node, msg -> problems.add(Problem.error(file, id, null, msg)));

@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public record Node(String id, String file, NodeKind kind, String text, List<Option> options, boolean end,
                    Map<String, String> params) {
+    /** The param naming the screen where a list too long for one screen goes on ("98 Suite"). */
+    public static final String MORE = "more";
+
     public Node {
         params = params == null ? Map.of() : Map.copyOf(params);
     }
@@ -42,6 +45,8 @@ public record Node(String id, String file, NodeKind kind, String text, List<Opti
         options.forEach(o -> t.add(o.go()));
         String go = params.get("go");
         if (go != null) t.add(go);
+        String more = params.get(MORE);
+        if (more != null) t.add(more);
         return t;
     }
 }

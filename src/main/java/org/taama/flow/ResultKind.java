@@ -8,6 +8,8 @@ import java.util.function.UnaryOperator;
  * A text chosen by the caller's answers in this session: how many of the variables listed in
  * {@code vars} are "yes" picks {@code none} (0), {@code some} (1 to many_at − 1) or {@code many}
  * (many_at or more). Used for the self-check, which suggests help without labelling anyone.
+ * An optional {@code after:} text follows the result when it is not empty on the channel: the
+ * self-check uses it to suggest, on SMS and WhatsApp, deleting the conversation.
  */
 final class ResultKind implements NodeKind {
     @Override
@@ -34,8 +36,10 @@ final class ResultKind implements NodeKind {
 
     @Override
     public View view(Node node, State state, UnaryOperator<String> text) {
-        return new View(text.apply(node.text()) + "\n" + text.apply(pick(node, state)),
-                NodeKind.labels(node, text), true, node.end());
+        String body = text.apply(node.text()) + "\n" + text.apply(pick(node, state));
+        String after = node.param("after") == null ? "" : text.apply(node.param("after"));
+        if (!after.isBlank()) body = body + "\n" + after;
+        return new View(body, NodeKind.labels(node, text), true, node.end());
     }
 
     static String pick(Node node, State state) {
@@ -48,7 +52,7 @@ final class ResultKind implements NodeKind {
 
     @Override
     public List<String> extraTextKeys(Node node) {
-        return List.of(node.param("none"), node.param("some"), node.param("many")).stream()
+        return java.util.stream.Stream.of(node.param("none"), node.param("some"), node.param("many"), node.param("after"))
                 .filter(java.util.Objects::nonNull).toList();
     }
 }

@@ -20,10 +20,21 @@ import java.util.stream.Stream;
 /**
  * Every text in every language, read from {@code locales/<lang>/*.yaml}. Immutable once loaded.
  * French is the fallback at run time for a key the lint has already reported missing.
+ *
+ * <p>A text may say something different on one channel: {@code subscribe.done@whatsapp} is shown
+ * instead of {@code subscribe.done} to someone on WhatsApp (the same menus run on USSD, SMS and
+ * WhatsApp, and only the words about the channel differ).
  */
 public final class Locales {
     public static final String FALLBACK = "fr";
     public static final List<String> LANGUAGES = List.of("fr", "bm");
+    public static final String USSD = "ussd";
+    public static final String SMS = "sms";
+    public static final String WHATSAPP = "whatsapp";
+    /** The channels a text may have a variant for, as written after the {@code @}. */
+    public static final List<String> CHANNELS = List.of(USSD, SMS, WHATSAPP);
+    /** Separates a key from the channel of its variant: {@code subscribe.done@whatsapp}. */
+    public static final char VARIANT = '@';
 
     private final Map<String, Map<String, Entry>> byLang;
 
@@ -109,6 +120,31 @@ public final class Locales {
         Entry e = entry(lang, key);
         if (e == null && !FALLBACK.equals(lang)) e = entry(FALLBACK, key);
         return e == null ? null : e.text();
+    }
+
+    /**
+     * The text of a key as a channel shows it: the channel's variant ({@code key@channel}) when the
+     * language has one, else the key's own text; French when the language lacks both.
+     */
+    public String text(String lang, String key, String channel) {
+        String variant = key + VARIANT + channel;
+        Entry e = entry(lang, variant);
+        if (e == null) e = entry(lang, key);
+        if (e == null && !FALLBACK.equals(lang)) e = entry(FALLBACK, variant);
+        if (e == null && !FALLBACK.equals(lang)) e = entry(FALLBACK, key);
+        return e == null ? null : e.text();
+    }
+
+    /** The key a variant key belongs to ({@code a.b@sms} → {@code a.b}); the key itself otherwise. */
+    public static String baseKey(String key) {
+        int at = key.indexOf(VARIANT);
+        return at < 0 ? key : key.substring(0, at);
+    }
+
+    /** The channel of a variant key ({@code a.b@sms} → {@code sms}), or null for a plain key. */
+    public static String variantChannel(String key) {
+        int at = key.indexOf(VARIANT);
+        return at < 0 ? null : key.substring(at + 1);
     }
 
     public Entry entry(String lang, String key) {

@@ -7,6 +7,8 @@ import org.taama.flow.Option;
 import org.taama.flow.State;
 import org.taama.i18n.Gsm;
 import org.taama.i18n.Locales;
+import org.taama.i18n.Pager;
+import org.taama.i18n.ScreenSize;
 import org.taama.i18n.Spelling;
 
 import java.nio.file.Path;
@@ -63,6 +65,10 @@ public final class Lint {
             if (go != null && flows.node(go) == null) {
                 problems.add(Problem.error(node.file(), local, null, "go: '" + go + "' is not a node of any flow"));
             }
+            String more = node.param(Node.MORE);
+            if (more != null && flows.node(more) == null) {
+                problems.add(Problem.error(node.file(), local, null, "more: '" + more + "' is not a node of any flow"));
+            }
             usedKeys.addAll(node.textKeys());
         }
         problems.addAll(unreachable(flows));
@@ -104,9 +110,10 @@ public final class Lint {
             }
         }
         int unreviewed = 0;
+        problems.addAll(variants(locales));
         for (String lang : Locales.LANGUAGES) {
             for (String key : locales.keys(lang)) {
-                if (!usedKeys.contains(key)) {
+                if (!usedKeys.contains(Locales.baseKey(key))) {
                     problems.add(Problem.warning(locales.entry(lang, key).file(), null, lang,
                             "the text '" + key + "' is not used by any flow"));
                 }
@@ -116,6 +123,35 @@ public final class Lint {
         if (unreviewed > 0) {
             problems.add(Problem.warning("locales/bm", null, "bm", unreviewed
                     + " texts await a native speaker's review (reviewed: false)"));
+        }
+        return problems;
+    }
+
+    /** A channel's variant of a text ({@code key@whatsapp}) needs its key, a known channel, and both languages. */
+    private static List<Problem> variants(Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        for (String lang : Locales.LANGUAGES) {
+            for (String key : locales.keys(lang)) {
+                String channel = Locales.variantChannel(key);
+                if (channel == null) continue;
+                String file = "locales/" + locales.entry(lang, key).file();
+                String base = Locales.baseKey(key);
+                if (!Locales.CHANNELS.contains(channel)) {
+                    problems.add(Problem.error(file, null, lang, "'" + key + "': '" + channel
+                            + "' is not a channel; write " + base + "@ followed by one of " + Locales.CHANNELS));
+                    continue;
+                }
+                if (!locales.has(lang, base)) {
+                    problems.add(Problem.error(file, null, lang, "'" + key + "' is the " + channel
+                            + " variant of '" + base + "', which is missing: add '" + base + "' too"));
+                }
+                for (String other : Locales.LANGUAGES) {
+                    if (!locales.has(other, key)) {
+                        problems.add(Problem.error("locales/" + other, null, other, "the text '" + key
+                                + "' is missing: " + channel + " would show '" + base + "', written for other channels"));
+                    }
+                }
+            }
         }
         return problems;
     }
@@ -143,12 +179,86 @@ public final class Lint {
                 }
             }
             String apology = engine.text("fr", "common.unavailable") + "\n" + engine.text("bm", "common.unavailable");
+            if (lang.equals("fr")) problems.addAll(pageBreaks(flows, locales));
             if (lang.equals("fr") && !Gsm.fitsUssdScreen(apology)) {
                 problems.add(Problem.error("locales", null, null,
                         "common.unavailable in French and Bambara together must fit one screen: " + describe(Gsm.ussdCost(apology))));
             }
         }
         return problems;
+    }
+
+    /**
+     * What only the whole run of pages shows: a phone number cut between two pages, and an internal
+     * source key ("[AJDM]") a caller would read. Checked on every channel, in every language and
+     * every spelling a deployment may choose, since each pages the same text differently.
+     */
+    private static List<Problem> pageBreaks(FlowSet flows, Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        for (ScreenSize size : ScreenSize.values()) {
+            for (Spelling spelling : size.spellings()) {
+                Engine engine = new Engine(flows, locales, spelling, size::fits, size.channel());
+                String where = size.channel() + (size.spellings().size() > 1 ? " (" + describe(spelling) + ")" : "");
+                for (String lang : Locales.LANGUAGES) {
+                    for (Node node : flows.nodes().values()) {
+                        for (State s : statesOf(node, lang)) {
+                            List<String> pages = engine.render(s, false).allPages();
+                            if (Pager.cutsNumber(pages) && reported.add("cut " + node.id() + " " + lang)) {
+                                problems.add(Problem.error(node.file(), local(node), lang, "a phone number is cut "
+                                        + "between two pages on " + where + ": " + cutAt(pages)
+                                        + ". Put the numbers first in the text, or shorten it"));
+                            }
+                            String key = pages.stream().map(SOURCE_KEY::matcher).filter(java.util.regex.Matcher::find)
+                                    .map(java.util.regex.Matcher::group).findFirst().orElse(null);
+                            if (key != null && reported.add("key " + node.id() + " " + lang)) {
+                                problems.add(Problem.error(node.file(), local(node), lang, "callers would read the "
+                                        + "source key " + key + ": source keys belong in YAML comments, not in texts"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A CONTENT.md source key as written in brackets: [AJDM], [MW-2025], [IOM-TC]. */
+    private static final java.util.regex.Pattern SOURCE_KEY = java.util.regex.Pattern.compile("\\[[A-Z][A-Z0-9-]*]");
+
+    /** The states that show everything a node can show: a result node shows a different text by its answers. */
+    private static List<State> statesOf(Node node, String lang) {
+        List<String> back = List.of(FlowSet.HOME + "#0");
+        State plain = new State(lang, node.id(), 0, back);
+        String vars = node.param("vars");
+        if (vars == null) return List.of(plain);
+        List<State> states = new ArrayList<>(List.of(plain));
+        java.util.Map<String, String> yes = new java.util.HashMap<>();
+        for (String v : vars.split(",")) {
+            yes.put(v.strip(), "yes");
+            states.add(new State(lang, node.id(), 0, back, yes));
+        }
+        return states;
+    }
+
+    private static String cutAt(List<String> pages) {
+        for (int i = 0; i + 1 < pages.size(); i++) {
+            if (Pager.cutsNumber(pages.subList(i, i + 2))) {
+                String a = pages.get(i).strip();
+                String b = pages.get(i + 1).strip();
+                return "page " + (i + 1) + " ends '..." + a.substring(Math.max(0, a.length() - 20)) + "', page "
+                        + (i + 2) + " starts '" + b.substring(0, Math.min(20, b.length())) + "...'";
+            }
+        }
+        return "";
+    }
+
+    private static String describe(Spelling spelling) {
+        return switch (spelling) {
+            case STANDARD -> "standard spelling";
+            case GSM_SAFE_NY -> "GSM-safe spelling, ny";
+            case GSM_SAFE_ENYE -> "GSM-safe spelling, ñ";
+        };
     }
 
     private static String tooLong(Node node, int page, Engine.Rendered r, Gsm.ScreenCost cost) {

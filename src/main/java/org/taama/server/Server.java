@@ -24,7 +24,7 @@ import org.taama.twilio.TwilioSender;
 import org.taama.twilio.TwilioSignature;
 import org.taama.twilio.WhatsAppWindow;
 import org.taama.flow.Engine;
-import org.taama.i18n.Gsm;
+import org.taama.i18n.ScreenSize;
 import org.taama.i18n.Spelling;
 import org.taama.lint.Content;
 import org.taama.lint.Lint;
@@ -97,7 +97,7 @@ public final class Server implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         Meters meters = new Meters(metrics);
-        Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, Gsm::fitsUssdScreen);
+        Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, ScreenSize.USSD::fits, ScreenSize.USSD.channel());
         CallerHash callers = new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32));
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
         ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC());
@@ -115,8 +115,9 @@ public final class Server implements AutoCloseable {
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters);
         ChatService chat = new ChatService(
-                new Engine(content.flows(), content.locales(), smsSpelling, Server::fitsSms),
-                new Engine(content.flows(), content.locales(), Spelling.STANDARD, Server::fitsWhatsApp),
+                new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits, ScreenSize.SMS.channel()),
+                new Engine(content.flows(), content.locales(), Spelling.STANDARD, ScreenSize.WHATSAPP::fits,
+                        ScreenSize.WHATSAPP.channel()),
                 redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC());
@@ -146,17 +147,6 @@ public final class Server implements AutoCloseable {
 
     public static Spelling smsSpelling(Config config) {
         return config.smsGsmSafe() ? Spelling.gsmSafe(config.bmPalatal()) : Spelling.STANDARD;
-    }
-
-    /** One chat reply on SMS: at most three segments (459 GSM-7 characters, 201 UCS-2 units); longer texts page. */
-    static boolean fitsSms(String text) {
-        int septets = Gsm.septets(text);
-        return septets >= 0 ? septets <= 3 * 153 : text.length() <= 3 * 67;
-    }
-
-    /** One WhatsApp reply: Twilio accepts up to 1,600 characters; keep well under for reading on a phone. */
-    static boolean fitsWhatsApp(String text) {
-        return text.length() <= 1000;
     }
 
     public int port() {

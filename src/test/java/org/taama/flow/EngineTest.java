@@ -262,13 +262,16 @@ class EngineTest {
     }
 
     @Test
-    @DisplayName("on a page too full for the hint, the hint keeps the footer with its choices")
-    void hintOnAFullPage() {
-        State st = s("main.long", 0, "main.home#0");
-        String normal = engine.step(st, "").screen().text();
-        assertThat(Gsm.fitsUssdScreen(INVALID_FR + "\n" + normal)).as("precondition: the page is full").isFalse();
-        Step step = checked(engine.step(st, "x"));
-        assertThat(step.screen().text()).startsWith(INVALID_FR + "\n").contains("98 Suite").endsWith("0 Retour 00 Accueil");
+    @DisplayName("a wrong key on any page of a long text keeps that page, whole, under the hint")
+    void hintKeepsThePage() {
+        for (int page = 0; page <= longLast; page++) {
+            State st = s("main.long", page, "main.home#0");
+            String normal = engine.step(st, "").screen().text();
+            Step step = checked(engine.step(st, "x"));
+            assertThat(step.outcome()).isEqualTo(INVALID);
+            assertThat(step.state()).isEqualTo(st);
+            assertThat(step.screen().text()).as("page %d", page + 1).isEqualTo(INVALID_FR + "\n" + normal);
+        }
     }
 
     @ParameterizedTest(name = "''{0}''")

@@ -131,4 +131,89 @@ class PagerTest {
     void emptyWhenFooterCannotFit(String name, String text, String more, String last) {
         assertThat(Pager.paginate(text, more, last, Gsm::fitsUssdScreen)).isEmpty();
     }
+
+    // ---------------------------------------------------------------- screens for someone in danger
+
+    static Stream<Arguments> numbers() {
+        return Stream.of(arguments("80 00 11 15"), arguments("18"), arguments("+223 20 22 33 44"),
+                arguments("80 00 11 32"), arguments("80333"));
+    }
+
+    /** The page holding the number, or fails when no page holds it whole. */
+    static void numberWhole(List<String> pages, String number, String text) {
+        assertThat(pages).as("pages of: %s", text).anySatisfy(p -> assertThat(p).contains(number));
+        assertThat(Pager.cutsNumber(pages)).as("a number is cut: %s", pages).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("numbers")
+    @DisplayName("a phone number is one word: wherever the page break would fall, its digit groups stay on one page")
+    void numberNeverSplit(String number) {
+        for (int pad = 0; pad < 200; pad++) {
+            String text = "x".repeat(pad % 7 + 1) + " " + "mot ".repeat(pad / 4) + "Police " + number
+                    + ", puis la suite du texte pour faire une autre page.";
+            for (Predicate<String> fits : List.of(Gsm::fitsUssdScreen, atMost(60), atMost(90))) {
+                List<String> pages = Pager.paginate(text, MORE, LAST, fits);
+                numberWhole(pages, number, text);
+                String first = pages.stream().filter(p -> p.contains(number)).findFirst().orElseThrow();
+                assertThat(first).as("the number stays with the word naming it").contains("Police " + number);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("the reported case: four emergency numbers, each kept whole, on a 182-character screen and on an 80-unit one")
+    void emergencyNumbers() {
+        String text = "Si vous etes en danger, appelez tout de suite: Police 80 00 11 15, Gendarmerie 80 00 11 14, "
+                + "Pompiers 18, Violences faites aux femmes 80 00 11 32.";
+        String last = "1. Continuer le test\n2. Etre rappele\n0 Retour 00 Accueil";
+        for (Predicate<String> fits : List.<Predicate<String>>of(Gsm::fitsUssdScreen, atMost(80), atMost(60))) {
+            List<String> pages = Pager.paginate(text, MORE, last, fits);
+            for (String n : List.of("Police 80 00 11 15", "Gendarmerie 80 00 11 14", "Pompiers 18", "80 00 11 32")) {
+                assertThat(pages).as("%s in %s", n, pages).anySatisfy(p -> assertThat(p).contains(n));
+            }
+            assertThat(Pager.cutsNumber(pages)).isFalse();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("a label stays with its value: no page ends with 'Source:' or any 'Label:'")
+    void labelKeepsItsValue() {
+        for (int pad = 0; pad < 120; pad++) {
+            String text = "Centre X\nLieu: Bamako\n" + "Offre: " + "soins ".repeat(pad / 6 + 1)
+                    + "\nPour: migrants " + "z".repeat(pad % 9) + "\nHoraires: lundi-vendredi\nInfo: a verifier";
+            for (String page : Pager.paginate(text, MORE, LAST, Gsm::fitsUssdScreen)) {
+                assertThat(page).as("a page ends with a label: %s", page).doesNotEndWith(":");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("a text written in lines breaks between lines when one falls in the second half of the page")
+    void breaksBetweenLines() {
+        String text = "Centre pour migrants de Saneye\nPas de numero connu. Police 80 00 11 15\nLieu: Saneye (Gao)\n"
+                + "Offre: hebergement, soins medicaux, soutien psychosocial, formation professionnelle\n"
+                + "Pour: migrants de retour et candidats au depart\nInfo a verifier";
+        List<String> pages = Pager.paginate(text, MORE, LAST, Gsm::fitsUssdScreen);
+        assertThat(pages).hasSizeGreaterThan(1);
+        List<String> lines = Arrays.asList(text.split("\n"));
+        for (String page : pages) {
+            assertThat(lines).as("every page is whole lines: %s", page).containsAll(Arrays.asList(page.split("\n")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} | {1} → {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            Police 80 00   | 11 15.           | true
+            Police 80      | 00 11 15         | true
+            Appelez le +   | 223 20 22 33 44  | true
+            Pompiers 18,   | Gendarmerie      | false
+            Police         | 80 00 11 15      | false
+            En 2012        | la loi           | false
+            Appelez le 18. | 80 00 11 32      | false
+            """)
+    @DisplayName("cutsNumber: a page ending with a digit (or '+') before a page starting with one")
+    void cutsNumber(String end, String start, boolean cut) {
+        assertThat(Pager.cutsNumber(List.of(end, start))).isEqualTo(cut);
+    }
 }

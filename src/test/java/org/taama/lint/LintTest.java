@@ -39,6 +39,13 @@ class LintTest {
             unknown-kind         | flows/main.yaml   | extra |      | kind: 'carousel' is unknown; use one of [menu, message, language, input, result, resume]
             invalid-yaml         | flows/help.yaml   |       |      | not valid YAML
             missing-spec-version | flows/main.yaml   |       |      | spec_version must be 1
+            number-cut           | flows/main.yaml   | info  | fr   | a phone number is cut between two pages on ussd (GSM-safe spelling, ny): page 2 ends '...01 80 00 11 25 80 00', page 3 starts '11 11
+            number-cut-whatsapp  | flows/main.yaml   | info  | fr   | a phone number is cut between two pages on whatsapp: page 1 ends
+            number-cut-whatsapp  | flows/main.yaml   | info  | bm   | a phone number is cut between two pages on whatsapp: page 1 ends
+            source-key           | flows/main.yaml   | info  | bm   | callers would read the source key [JDM]
+            variant-unknown-channel | locales/fr/main.yaml |  | fr   | 'main.info@telegram': 'telegram' is not a channel
+            variant-one-language | locales/bm        |       | bm   | the text 'main.info@whatsapp' is missing: whatsapp would show 'main.info'
+            more-unknown-target  | flows/main.yaml   | info  |      | more: 'main.nowhere' is not a node of any flow
             """)
     @DisplayName("each broken fixture gives an ERROR naming the file, the node and, for texts, the language")
     void brokenFixture(String fixture, String file, String node, String lang, String message) {
@@ -54,7 +61,8 @@ class LintTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"unknown-target", "unreachable", "missing-bm", "missing-fr", "unknown-kind", "missing-spec-version"})
+    @CsvSource({"unknown-target", "unreachable", "missing-bm", "missing-fr", "unknown-kind", "missing-spec-version",
+            "number-cut", "source-key", "variant-one-language", "more-unknown-target"})
     @DisplayName("one breakage gives exactly one error")
     void oneBreakageOneError(String fixture) {
         assertThat(lint(fixture)).filteredOn(Problem::isError).hasSize(1);
