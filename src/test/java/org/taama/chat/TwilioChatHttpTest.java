@@ -477,7 +477,9 @@ class TwilioChatHttpTest {
             // text shows how the SMS channel pages.
             Path flows = copy(Path.of("flows"), dir.resolve("flows"));
             Path locs = copy(Path.of("locales"), dir.resolve("locales"));
-            String longText = (text("fr", "rights.palermo") + " ").repeat(5).strip();
+            // Five copies, each told apart by its first word, so that no two pages read the same.
+            String longText = String.join(" ", java.util.stream.Stream.of("Un.", "Deux.", "Trois.", "Quatre.", "Cinq.")
+                    .map(w -> w + " " + text("fr", "rights.palermo")).toList());
             Path rightsFr = locs.resolve("fr/rights.yaml");
             String yaml = Files.readString(rightsFr);
             String original = "rights.palermo: \"" + text("fr", "rights.palermo") + "\"";

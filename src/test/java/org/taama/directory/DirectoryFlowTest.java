@@ -216,6 +216,35 @@ class DirectoryFlowTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"fr, GSM_SAFE_NY", "bm, GSM_SAFE_NY", "fr, GSM_SAFE_ENYE", "bm, GSM_SAFE_ENYE", "fr, STANDARD", "bm, STANDARD"})
+    @DisplayName("every directory entry: no source key on any page or in the SMS, the phone line on the first page, no page ending on a label")
+    void noSourceKeysOnAnyCallerScreen(String lang, Spelling spelling) {
+        Content c = real();
+        Engine engine = engine(c, spelling);
+        Directory d = Directory.load(Path.of("flows", Directory.FILE), "x", new ArrayList<>());
+        assertThat(d.services()).hasSizeGreaterThan(10);
+        for (Directory.Service s : d.services()) {
+            State at = new State(lang, "directory.s_" + s.id(), 0, List.of("main.home#0"));
+            List<String> pages = engine.render(at, false).allPages();
+            List<String> shown = new ArrayList<>(pages);
+            shown.add(c.locales().text(lang, "dir.s." + s.id()));           // what "send me this by SMS" sends
+            for (String text : shown) {
+                assertThat(text).as("%s (%s)", s.id(), lang).doesNotContainPattern("\\[[A-Z0-9-]+]");
+                for (String key : s.sources()) assertThat(text).as("%s shows its source key", s.id()).doesNotContain(key + "]");
+                assertThat(text).doesNotContain("Source");
+            }
+            for (String page : pages) assertThat(page.strip()).as("%s: a page ends on a label", s.id()).doesNotEndWith(":");
+            String phoneLine = s.phone().isEmpty() ? spelling.apply(noPhoneText(lang)) : s.phone();
+            // On the 80-unit screen Bambara's standard spelling forces, the line may run on: its number stays whole.
+            if (spelling != Spelling.STANDARD || lang.equals("fr")) {
+                assertThat(pages.get(0)).as("%s: the phone line on the first page", s.id()).contains(phoneLine);
+            } else {
+                assertThat(pages).anySatisfy(p -> assertThat(p).contains("80 00 11 15"));
+            }
+        }
+    }
+
     /** The "no number known" label as translators wrote it (not consumed into the generated keys). */
     static String noPhoneText(String lang) {
         return Locales.load(LOCALES, new ArrayList<>()).text(lang, "directory.no_phone");
