@@ -28,6 +28,8 @@ public final class TextCost {
      */
     static final String MORE_FOOTER = "98 Suite\n0 Retour 00 Accueil";
     static final String LAST_FOOTER = "0 Retour 00 Accueil";
+    /** Every page keeps room for the wrong-key hint above it (common.invalid, in French), as the engine's do. */
+    static final String HINT = "Choix invalide.";
 
     private final Spelling ussd;
     private final Spelling sms;
@@ -83,7 +85,7 @@ public final class TextCost {
      */
     static int ussdScreens(String text) {
         if (text.isEmpty()) return 0;
-        int n = Pager.paginate(text, MORE_FOOTER, LAST_FOOTER, Gsm::fitsUssdScreen).size();
+        int n = Pager.paginate(text, MORE_FOOTER, LAST_FOOTER, s -> Gsm.fitsUssdScreen(Pager.join(HINT, s))).size();
         return Math.max(n, 1);
     }
 
