@@ -15,10 +15,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks flows and texts the way a careful reviewer would, and says what is wrong in words a
@@ -74,6 +78,7 @@ public final class Lint {
         problems.addAll(unreachable(flows));
         problems.addAll(missingTexts(flows, locales, usedKeys));
         problems.addAll(screens(flows, locales, ussdSpelling));
+        if (flows.node(FlowSet.HOME) != null) problems.addAll(pageBreaks(flows, locales));
         return problems;
     }
 
@@ -179,7 +184,6 @@ public final class Lint {
                 }
             }
             String apology = engine.text("fr", "common.unavailable") + "\n" + engine.text("bm", "common.unavailable");
-            if (lang.equals("fr")) problems.addAll(pageBreaks(flows, locales));
             if (lang.equals("fr") && !Gsm.fitsUssdScreen(apology)) {
                 problems.add(Problem.error("locales", null, null,
                         "common.unavailable in French and Bambara together must fit one screen: " + describe(Gsm.ussdCost(apology))));
@@ -209,8 +213,8 @@ public final class Lint {
                                         + "between two pages on " + where + ": " + cutAt(pages)
                                         + ". Put the numbers first in the text, or shorten it"));
                             }
-                            String key = pages.stream().map(SOURCE_KEY::matcher).filter(java.util.regex.Matcher::find)
-                                    .map(java.util.regex.Matcher::group).findFirst().orElse(null);
+                            String key = pages.stream().map(SOURCE_KEY::matcher).filter(Matcher::find)
+                                    .map(Matcher::group).findFirst().orElse(null);
                             if (key != null && reported.add("key " + node.id() + " " + lang)) {
                                 problems.add(Problem.error(node.file(), local(node), lang, "callers would read the "
                                         + "source key " + key + ": source keys belong in YAML comments, not in texts"));
@@ -224,7 +228,7 @@ public final class Lint {
     }
 
     /** A CONTENT.md source key as written in brackets: [AJDM], [MW-2025], [IOM-TC]. */
-    private static final java.util.regex.Pattern SOURCE_KEY = java.util.regex.Pattern.compile("\\[[A-Z][A-Z0-9-]*]");
+    private static final Pattern SOURCE_KEY = Pattern.compile("\\[[A-Z][A-Z0-9-]*]");
 
     /** The states that show everything a node can show: a result node shows a different text by its answers. */
     private static List<State> statesOf(Node node, String lang) {
@@ -233,7 +237,7 @@ public final class Lint {
         String vars = node.param("vars");
         if (vars == null) return List.of(plain);
         List<State> states = new ArrayList<>(List.of(plain));
-        java.util.Map<String, String> yes = new java.util.HashMap<>();
+        Map<String, String> yes = new HashMap<>();
         for (String v : vars.split(",")) {
             yes.put(v.strip(), "yes");
             states.add(new State(lang, node.id(), 0, back, yes));
