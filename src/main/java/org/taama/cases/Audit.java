@@ -1,75 +1,271 @@
 package org.taama.cases;
 
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.taama.redis.Redis;
 
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Who did what to which case, and when: {@code taama:audit}, a list capped at the newest
- * {@value #KEEP} entries, each JSON {@code {"at","operator","action","case"}} (case absent for actions
- * on no one case: list, erase). Never a number, never a note's text, never a caller hash.
+ * Who did what, and when, kept for {@code AUDIT_RETENTION_DAYS} (400) whatever else happens: bounded
+ * by age, never by count, so no flood of anything can push an entry out.
+ *
+ * <p>Two parts, so that cheap, repeatable actions cannot crowd out the ones that matter:
+ * <ul>
+ *   <li>the <b>trail</b> {@code taama:{audit}:trail} — a sorted set scored by time (epoch ms), one
+ *       JSON member per change, reveal, erasure, sign-in, refusal to a signed-in operator...:
+ *       {@code {"at","operator","action","case"?,"status"?,"route"?,"subject"?,"from"?,"entry"}}
+ *       ({@code entry} is random, so two identical actions in one millisecond stay two entries);</li>
+ *   <li>the <b>read counts</b> {@code taama:{audit}:reads} — a hash: for every hour, operator, action
+ *       and case, how many times (listing cases, reading one, refusals nobody signed in for);
+ *       {@code taama:{audit}:reads:hours} scores each such field by its hour so that whole hours can be
+ *       dropped. A read is counted, never dropped, until its hour is older than the retention.</li>
+ * </ul>
+ * Never a number, never a note's text, never a caller hash. The keys share the {@code {audit}} hash
+ * tag, so each script touches one slot on Redis Cluster.
  */
 public final class Audit {
-    public static final String KEY = "taama:audit";
-    public static final int KEEP = 100_000;
+    public static final String PREFIX = "taama:{audit}";
+    public static final int DEFAULT_RETENTION_DAYS = 400;
+    static final long HOUR_MS = Duration.ofHours(1).toMillis();
+    private static final int TRIM_BATCH = 500;
 
-    /**
-     * Unlinks erased cases from the trail: every entry naming one of the ids keeps its time, operator
-     * and action, but its case becomes "erased". One atomic pass over the list (erasure is rare).
-     */
-    private static final String SCRUB = """
-            local items = redis.call('LRANGE', KEYS[1], 0, -1)
-            local changed = 0
-            for i, v in ipairs(items) do
-              local nv = v
-              for j = 1, #ARGV do
-                local needle = '"case":"' .. ARGV[j] .. '"'
-                local s, e = string.find(nv, needle, 1, true)
-                if s then nv = string.sub(nv, 1, s - 1) .. '"case":"erased"' .. string.sub(nv, e + 1) end
-              end
-              if nv ~= v then
-                redis.call('LSET', KEYS[1], i - 1, nv)
-                changed = changed + 1
-              end
+    /** Adds one trail entry and drops those older than the retention (cheap when there are none). */
+    private static final String RECORD = """
+            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+            return 1
+            """;
+
+    /** Counts one read in its hour, then drops a few hours that are wholly older than the retention. */
+    private static final String COUNT = """
+            local n = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            if n == 1 then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) end
+            local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+            if #old > 0 then
+              redis.call('HDEL', KEYS[1], unpack(old))
+              redis.call('ZREM', KEYS[2], unpack(old))
             end
-            return changed
+            return n
+            """;
+
+    /** Drops what is older than the retention: trail entries, then up to a batch of hours of counts. */
+    private static final String TRIM = """
+            local trail = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+            local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+            if #old > 0 then
+              redis.call('HDEL', KEYS[2], unpack(old))
+              redis.call('ZREM', KEYS[3], unpack(old))
+            end
+            return {trail, #old}
+            """;
+
+    /** Rewrites one trail member in place (same score), if it is still there. */
+    private static final String REPLACE_ENTRY = """
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if not score then return 0 end
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[1], score, ARGV[2])
+            return 1
+            """;
+
+    /** Moves one read count to another field (adding to it if present), keeping its hour. */
+    private static final String REPLACE_COUNT = """
+            local n = redis.call('HGET', KEYS[1], ARGV[1])
+            if not n then return 0 end
+            local hour = redis.call('ZSCORE', KEYS[2], ARGV[1])
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('HINCRBY', KEYS[1], ARGV[2], tonumber(n))
+            redis.call('ZADD', KEYS[2], hour or 0, ARGV[2])
+            return 1
             """;
 
     private final Redis redis;
     private final Clock clock;
-    private final String key;
+    private final Duration retention;
+    private final String trail;
+    private final String reads;
+    private final String hours;
+    private final SecureRandom random = new SecureRandom();
 
     public Audit(Redis redis, Clock clock) {
-        this(redis, clock, KEY);
+        this(redis, clock, Duration.ofDays(DEFAULT_RETENTION_DAYS));
     }
 
-    /** Another list (tests). */
-    Audit(Redis redis, Clock clock, String key) {
+    public Audit(Redis redis, Clock clock, Duration retention) {
+        this(redis, clock, retention, PREFIX);
+    }
+
+    /** Under other keys (tests); {@code prefix} should hold a hash tag such as {@code taama:{test-1}}. */
+    Audit(Redis redis, Clock clock, Duration retention, String prefix) {
+        if (retention.isNegative() || retention.isZero()) throw new IllegalArgumentException("audit retention must be positive");
         this.redis = redis;
         this.clock = clock;
-        this.key = key;
+        this.retention = retention;
+        this.trail = prefix + ":trail";
+        this.reads = prefix + ":reads";
+        this.hours = prefix + ":reads:hours";
     }
 
-    /** Appends one entry; the future fails when Redis did not take it (and callers must then fail too). */
+    public String trailKey() {
+        return trail;
+    }
+
+    public String readsKey() {
+        return reads;
+    }
+
+    public Duration retention() {
+        return retention;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** One trail entry; the future fails when Redis did not take it (and callers must then fail too). */
     public Future<Void> record(String operator, String action, String caseId) {
-        JsonObject e = new JsonObject().put("at", clock.instant().toString()).put("operator", operator).put("action", action);
+        return record(operator, action, caseId, null);
+    }
+
+    /**
+     * One trail entry with more about it: {@code status} (a refusal's HTTP status), {@code route},
+     * {@code subject} (the account created), {@code from} (the sign-in's network). Only what the
+     * server itself chose or checked goes here, never free text from a request.
+     */
+    public Future<Void> record(String operator, String action, String caseId, Map<String, Object> more) {
+        Instant now = clock.instant();
+        JsonObject e = new JsonObject().put("at", now.toString()).put("operator", operator).put("action", action);
         if (caseId != null) e.put("case", caseId);
-        return redis.pushCapped(key, e.encode(), KEEP);
+        if (more != null) more.forEach((k, v) -> {
+            if (v != null) e.put(k, v);
+        });
+        byte[] b = new byte[8];
+        random.nextBytes(b);
+        e.put("entry", HexFormat.of().formatHex(b));
+        long ms = now.toEpochMilli();
+        return redis.<Long>eval(RECORD, ScriptOutputType.INTEGER, new String[] {trail},
+                Long.toString(ms), e.encode(), Long.toString(cutoff(ms))).mapEmpty();
     }
 
-    /** Entries newest first. */
+    /**
+     * Counts one read (or one refusal nobody signed in for) in the current hour. Fails when Redis did
+     * not take it; a read that cannot be counted must not be shown.
+     */
+    public Future<Void> count(String operator, String action, String caseId) {
+        long ms = clock.millis();
+        long hour = Math.floorDiv(ms, HOUR_MS) * HOUR_MS;
+        String field = new JsonArray().add(Instant.ofEpochMilli(hour).toString()).add(operator).add(action)
+                .add(caseId).encode();
+        return redis.<Long>eval(COUNT, ScriptOutputType.INTEGER, new String[] {reads, hours},
+                field, Long.toString(hour), Long.toString(cutoff(ms) - HOUR_MS), Integer.toString(TRIM_BATCH)).mapEmpty();
+    }
+
+    private long cutoff(long nowMs) {
+        return nowMs - retention.toMillis();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Trail entries newest first. */
     public Future<List<JsonObject>> recent(long offset, int limit) {
-        return redis.range(key, offset, offset + limit - 1).map(l -> l.stream().map(JsonObject::new).toList());
+        return redis.zrevrange(trail, offset, offset + limit - 1).map(l -> l.stream().map(JsonObject::new).toList());
     }
 
-    /** Replaces the given case ids with "erased" in every entry; answers how many entries changed. */
+    /** Read counts, newest hour first: {@code {"hour","operator","action","case"?,"count"}}. */
+    public Future<List<JsonObject>> reads(long offset, int limit) {
+        return redis.zrevrange(hours, offset, offset + limit - 1).compose(fields -> fields.isEmpty()
+                ? Future.succeededFuture(List.of())
+                : redis.hmget(reads, fields.toArray(String[]::new)).map(counts -> {
+                    List<JsonObject> out = new ArrayList<>(fields.size());
+                    for (int i = 0; i < fields.size(); i++) {
+                        if (counts.get(i) == null) continue; // trimmed between the two reads
+                        JsonArray f = new JsonArray(fields.get(i));
+                        JsonObject o = new JsonObject().put("hour", f.getString(0)).put("operator", f.getString(1))
+                                .put("action", f.getString(2));
+                        if (f.getString(3) != null) o.put("case", f.getString(3));
+                        out.add(o.put("count", Long.parseLong(counts.get(i))));
+                    }
+                    return out;
+                }));
+    }
+
+    // ---------------------------------------------------------------- retention and erasure
+
+    /** Drops everything older than the retention; answers {trail entries, hours of counts} dropped. */
+    public Future<long[]> trim() {
+        long ms = clock.millis();
+        return trimFrom(ms, new long[2]);
+    }
+
+    private Future<long[]> trimFrom(long ms, long[] done) {
+        return redis.<List<Long>>eval(TRIM, ScriptOutputType.MULTI, new String[] {trail, reads, hours},
+                Long.toString(cutoff(ms)), Long.toString(cutoff(ms) - HOUR_MS), Integer.toString(TRIM_BATCH)).compose(r -> {
+                    done[0] += r.get(0);
+                    done[1] += r.get(1);
+                    return r.get(1) < TRIM_BATCH ? Future.succeededFuture(done) : trimFrom(ms, done);
+                });
+    }
+
+    /**
+     * Unlinks erased cases from the audit: every entry or count naming one of the ids keeps its time,
+     * operator and action, but its case becomes "erased". Found with ZSCAN/HSCAN, so Redis is never
+     * blocked by a long walk; answers how many entries and counts changed.
+     */
     public Future<Long> scrub(Collection<String> caseIds) {
-        if (caseIds.isEmpty()) return Future.succeededFuture(0L);
-        return redis.eval(SCRUB, ScriptOutputType.INTEGER, new String[] {key}, caseIds.toArray(String[]::new));
+        Future<Long> total = Future.succeededFuture(0L);
+        for (String id : caseIds) {
+            if (!CaseStore.isId(id)) continue;
+            total = total.compose(n -> scrubTrail(id, ScanCursor.INITIAL, n)).compose(n -> scrubReads(id, ScanCursor.INITIAL, n));
+        }
+        return total;
+    }
+
+    private Future<Long> scrubTrail(String id, ScanCursor cursor, long done) {
+        ScanArgs args = ScanArgs.Builder.matches("*\"case\":\"" + id + "\"*").limit(1000);
+        return redis.zscan(trail, cursor, args)
+                .compose(page -> {
+                    List<Future<Long>> each = new ArrayList<>();
+                    for (ScoredValue<String> v : page.getValues()) {
+                        JsonObject e = new JsonObject(v.getValue());
+                        if (!id.equals(e.getString("case"))) continue;
+                        e.put("case", "erased");
+                        each.add(redis.eval(REPLACE_ENTRY, ScriptOutputType.INTEGER, new String[] {trail}, v.getValue(), e.encode()));
+                    }
+                    return Future.all(each).compose(x -> {
+                        long n = done + each.stream().mapToLong(Future::result).sum();
+                        return page.isFinished() ? Future.succeededFuture(n) : scrubTrail(id, page, n);
+                    });
+                });
+    }
+
+    private Future<Long> scrubReads(String id, ScanCursor cursor, long done) {
+        ScanArgs args = ScanArgs.Builder.matches("*\"" + id + "\"]").limit(1000);
+        return redis.hscan(reads, cursor, args)
+                .compose(page -> {
+                    List<Future<Long>> each = new ArrayList<>();
+                    for (String field : page.getMap().keySet()) {
+                        JsonArray f = new JsonArray(field);
+                        if (!id.equals(f.getString(3))) continue;
+                        f.set(3, "erased");
+                        each.add(redis.eval(REPLACE_COUNT, ScriptOutputType.INTEGER, new String[] {reads, hours}, field, f.encode()));
+                    }
+                    return Future.all(each).compose(x -> {
+                        long n = done + each.stream().mapToLong(Future::result).sum();
+                        return page.isFinished() ? Future.succeededFuture(n) : scrubReads(id, page, n);
+                    });
+                });
     }
 }

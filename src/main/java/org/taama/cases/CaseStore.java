@@ -28,13 +28,14 @@ import java.util.regex.Pattern;
 /**
  * Confidential call-back cases: a caller asks to be called back, an operator claims the case, reveals
  * the number only when about to call, and moves it forward (new → contacted → referred → closed; new
- * and contacted may also close; never backwards; closed is final). Closed cases are purged after the
- * retention period. Every read and change is written to the {@link Audit} log first.
+ * and contacted may also close; never backwards; closed is final). Closing drops the encrypted number
+ * at once (nobody calls a closed case); the rest is purged after the retention period. Every change
+ * and reveal is written to the {@link Audit} trail first, every read counted there first.
  *
  * <p>Keys:
  * <ul>
  *   <li>{@code taama:case:{id}} — hash: status, created_at, updated_at, window, leave_message, lang,
- *       channel, caller (caller hash), number (AES-GCM, associated data = the case id), number_hash
+ *       channel, caller (caller hash), number (AES-GCM, associated data = the case id; gone once closed), number_hash
  *       (when the number to call is not the caller's), claimed_by, claimed_at, contacted_at,
  *       referred_at, closed_at</li>
  *   <li>{@code taama:case:{id}:notes} — list of JSON {at, operator, sealed}: the text AES-GCM encrypted</li>
@@ -101,6 +102,7 @@ public final class CaseStore {
             if not string.find(' ' .. ARGV[4] .. ' ', ' ' .. st .. ' ', 1, true) then return {'bad', st} end
             if ARGV[5] ~= '' and redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[6]) then return {'full', st} end
             redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[3], ARGV[2] .. '_at', ARGV[3])
+            if ARGV[2] == 'closed' then redis.call('HDEL', KEYS[1], 'number') end
             if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[5]) end
             return {'ok', st}
             """;
@@ -144,7 +146,8 @@ public final class CaseStore {
         this(redis, cipher, clock, numbers, new Audit(redis, clock));
     }
 
-    CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers, Audit audit) {
+    /** With the audit the whole server shares (its retention comes from AUDIT_RETENTION_DAYS). */
+    public CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers, Audit audit) {
         this.redis = redis;
         this.cipher = cipher;
         this.clock = clock;
@@ -228,7 +231,7 @@ public final class CaseStore {
 
     // ---------------------------------------------------------------- reads (audited)
 
-    /** One page of cases in a status, newest first, without numbers or notes. Audited ("list"). */
+    /** One page of cases in a status, newest first, without numbers or notes. Counted in the audit ("list"). */
     public Future<JsonObject> list(String operator, String status, int page, int size) {
         if (!STATUSES.contains(status)) {
             return Future.failedFuture(new BadRequest("status must be one of new, contacted, referred, closed"));
@@ -237,7 +240,7 @@ public final class CaseStore {
             return Future.failedFuture(new BadRequest("page must be 0 or more and size 1 to " + PAGE_MAX));
         }
         long start = (long) page * size;
-        return audited(operator, "list", null)
+        return counted(operator, "list", null)
                 .compose(v -> Future.all(redis.zrevrange(statusKey(status), start, start + size - 1), redis.zcard(statusKey(status))))
                 .compose(all -> {
                     List<String> ids = all.resultAt(0);
@@ -256,15 +259,28 @@ public final class CaseStore {
                 });
     }
 
-    /** One case with its notes, the number masked. Audited ("read") before anything is returned. */
+    /** {@link #get(String, boolean, String)} for an operator who is not an admin. */
     public Future<JsonObject> get(String operator, String id) {
-        return existing(id).compose(h -> audited(operator, "read", id)
-                .compose(v -> redis.range(notesKey(id), 0, -1))
-                .map(notes -> {
-                    JsonArray n = new JsonArray();
-                    notes.forEach(s -> n.add(openNote(id, s)));
-                    return summary(id, h).put("number", MASK).put("notes", n);
-                }));
+        return get(operator, false, id);
+    }
+
+    /**
+     * One case, the number masked, counted in the audit ("read") before anything is returned. Its
+     * notes (what a possible victim told us) only for the operator who claimed it, or an admin; others
+     * see how many there are.
+     */
+    public Future<JsonObject> get(String operator, boolean admin, String id) {
+        return existing(id).compose(h -> counted(operator, "read", id).compose(v -> {
+            JsonObject c = summary(id, h).put("number", MASK);
+            if (!admin && !operator.equals(h.get("claimed_by"))) {
+                return redis.llen(notesKey(id)).map(n -> c.put("notes_count", n).put("notes_visible", false));
+            }
+            return redis.range(notesKey(id), 0, -1).map(notes -> {
+                JsonArray n = new JsonArray();
+                notes.forEach(s -> n.add(openNote(id, s)));
+                return c.put("notes_count", n.size()).put("notes_visible", true).put("notes", n);
+            });
+        }));
     }
 
     /**
@@ -409,7 +425,6 @@ public final class CaseStore {
         });
     }
 
-    /** Purges now and then every {@code every}; answers the timer id. Failures are logged, not thrown. */
     /**
      * Deletes open cases (new, contacted, referred) that nobody moved for {@code idleDays}: their
      * status index is scored by when they entered that status. Erased like an erasure (audited).
@@ -429,12 +444,19 @@ public final class CaseStore {
         return schedulePurge(vertx, retentionDays, Integer.MAX_VALUE / 2, every);
     }
 
+    /**
+     * Purges closed and idle cases, and trims the audit, now and then every {@code every}; answers the
+     * timer id. Failures are logged, not thrown.
+     */
     public long schedulePurge(Vertx vertx, int retentionDays, int idleDays, Duration every) {
         Runnable run = () -> purge(retentionDays)
                 .compose(n -> expireIdle(idleDays).map(m -> new int[] {n, m}))
+                .compose(n -> audit.trim().map(t -> new long[] {n[0], n[1], t[0], t[1]}))
                 .onSuccess(n -> {
                     if (n[0] > 0) log.info("purged {} closed cases older than {} days", n[0], retentionDays);
                     if (n[1] > 0) log.info("deleted {} cases idle for more than {} days", n[1], idleDays);
+                    if (n[2] + n[3] > 0) log.info("dropped {} audit entries and {} hours of read counts older than {} days",
+                            n[2], n[3], audit.retention().toDays());
                 })
                 .onFailure(e -> log.warn("case purge failed: {}", e.getClass().getName()));
         vertx.runOnContext(v -> run.run());
@@ -501,10 +523,18 @@ public final class CaseStore {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The audit entry for a read: when it cannot be written, the read fails (503) and shows nothing. */
+    /** The audit entry for a reveal: when it cannot be written, the reveal fails (503) and shows nothing. */
     private Future<Void> audited(String operator, String action, String id) {
-        return audit.record(operator, action, id).recover(e -> Future.failedFuture(
-                new BadRequest(503, "the audit log cannot be written just now, so nothing is shown; try again")));
+        return audit.record(operator, action, id).recover(e -> Future.failedFuture(auditDown()));
+    }
+
+    /** A read counted in the audit: when it cannot be counted, the read fails (503) and shows nothing. */
+    private Future<Void> counted(String operator, String action, String id) {
+        return audit.count(operator, action, id).recover(e -> Future.failedFuture(auditDown()));
+    }
+
+    private static BadRequest auditDown() {
+        return new BadRequest(503, "the audit log cannot be written just now, so nothing is shown; try again");
     }
 
     private Future<Map<String, String>> existing(String id) {

@@ -194,6 +194,16 @@ public final class Config {
         if (days < 1) throw new IllegalArgumentException("CASE_IDLE_DAYS must be at least 1");
         return days;
     }
+    /**
+     * How long the audit keeps every entry and read count (AUDIT_RETENTION_DAYS, default 400, at least
+     * 1): the audit is bounded by age only, so nothing an operator or an attacker does in volume can
+     * push an older entry out before then.
+     */
+    public int auditRetentionDays() {
+        int days = integer("AUDIT_RETENTION_DAYS", 400);
+        if (days < 1) throw new IllegalArgumentException("AUDIT_RETENTION_DAYS must be at least 1");
+        return days;
+    }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */

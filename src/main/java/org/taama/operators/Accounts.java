@@ -2,9 +2,9 @@ package org.taama.operators;
 
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taama.cases.Audit;
 import org.taama.config.Config;
 import org.taama.privacy.Digests;
 import org.taama.redis.Redis;
@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  *   <li>{@code taama:token:<sha256 of the token, hex>} — the username, expiring after {@link #TOKEN_TTL};
  *       the token itself is never stored</li>
  * </ul>
- * Hashing runs on a worker thread (it is slow on purpose), never on an event loop.
+ * Hashing runs on its own small pool ({@link PasswordHashing}: it is slow on purpose), never on an event loop.
  */
 public final class Accounts {
     private static final Logger log = LoggerFactory.getLogger(Accounts.class);
@@ -67,17 +69,32 @@ public final class Accounts {
             return 1
             """;
 
+    /**
+     * Names that are not people: what the audit writes for the server itself, for sign-ins by no
+     * account, for requests without a token, and for erased cases. Nobody may hold or sign in as one.
+     */
+    public static final Set<String> RESERVED = Set.of("system", "unknown", "anonymous", "erased", "admin-api");
+    static final String UNKNOWN = "unknown";
+
     private final Redis redis;
-    private final Vertx vertx;
     private final Clock clock;
+    private final Audit audit;
+    private final LoginThrottle throttle;
+    private final PasswordHashing hashing;
     private final SecureRandom random = new SecureRandom();
     /** Verified against when the username is unknown, so that answer takes as long as a wrong password. */
     private volatile String decoy;
 
     public Accounts(Redis redis, Clock clock) {
+        this(redis, clock, new Audit(redis, clock), new PasswordHashing(redis.vertx()));
+    }
+
+    public Accounts(Redis redis, Clock clock, Audit audit, PasswordHashing hashing) {
         this.redis = redis;
-        this.vertx = redis.vertx();
         this.clock = clock;
+        this.audit = audit;
+        this.throttle = new LoginThrottle(redis);
+        this.hashing = hashing;
     }
 
     public static String key(String username) {
@@ -110,9 +127,17 @@ public final class Accounts {
 
     /** Creates an account; 400 for a bad username, password or role, 409 when the username is taken. */
     public Future<Operator> create(String username, String password, String role) {
+        return create("system", username, password, role);
+    }
+
+    /** As {@link #create(String, String, String)}, by {@code by} (audited: "operator:create", who and which role). */
+    public Future<Operator> create(String by, String username, String password, String role) {
         Role r = Role.of(role);
         if (username == null || !USERNAME.matcher(username).matches()) {
             return Future.failedFuture(new BadRequest("username must be 3 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"));
+        }
+        if (RESERVED.contains(username)) {
+            return Future.failedFuture(new BadRequest("username " + username + " is reserved"));
         }
         if (password == null || password.length() < PASSWORD_MIN || password.length() > PASSWORD_MAX) {
             return Future.failedFuture(new BadRequest("password must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
@@ -120,19 +145,16 @@ public final class Accounts {
         if (r == null || r == Role.VOLUNTEER) {
             return Future.failedFuture(new BadRequest("role must be admin or operator (volunteer is reserved)"));
         }
-        return vertx.executeBlocking(() -> hash(password, ITERATIONS), false)
+        return hashing.run(() -> hash(password, ITERATIONS))
                 .compose(stored -> redis.<Long>eval(CREATE, ScriptOutputType.INTEGER, new String[] {key(username)},
                         r.id(), stored, clock.instant().toString()))
                 .compose(created -> created == 1L
-                        ? Future.succeededFuture(new Operator(username, r))
+                        ? audit.record(by, "operator:create", null, Map.of("subject", username, "role", r.id()))
+                                .map(new Operator(username, r))
                         : Future.failedFuture(new BadRequest(409, "username is taken")));
     }
 
     // ---------------------------------------------------------------- tokens
-
-    /** Wrong passwords allowed from one address for one username before it must wait. */
-    static final int MAX_FAILURES = 10;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
     /** A new token for a right username and password; 401 otherwise, as slowly for an unknown user. */
     public Future<String> login(String username, String password) {
@@ -140,35 +162,43 @@ public final class Accounts {
     }
 
     /**
-     * As {@link #login(String, String)}, counting failures per username and address: after
-     * {@value #MAX_FAILURES} wrong passwords in {@code FAILURE_WINDOW} the answer is 429 without
-     * checking, so guessing is slow and an attacker elsewhere cannot lock the admin out.
+     * A new token for a right username and password, with the attempt counted first against the
+     * username and the sender's network ({@link LoginThrottle}); past the limit the answer is 429 and
+     * the password is not checked. Every attempt is audited: a known account's sign-ins and wrong
+     * passwords in the trail with the network they came from; attempts for names that are no account,
+     * and throttled ones, counted per hour (an attacker's volume must not bloat the trail).
      */
     public Future<String> login(String username, String password, String address) {
         if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
             return Future.failedFuture(unauthorized());
         }
-        String failures = "taama:login:failures:" + java.util.HexFormat.of().formatHex(
-                org.taama.privacy.Digests.sha256(username + "\u0000" + address), 0, 16);
-        return redis.get(failures).compose(n -> n != null && Long.parseLong(n) >= MAX_FAILURES
-                ? Future.failedFuture(new BadRequest(429, "too many wrong passwords; try again in "
-                        + FAILURE_WINDOW.toMinutes() + " minutes"))
-                : check(username, password)
-                        .compose(token -> redis.del(failures).map(token),
-                                err -> redis.incr(failures).compose(c -> redis.expire(failures, FAILURE_WINDOW))
-                                        .transform(ignored -> Future.failedFuture(err))));
-    }
-
-    private Future<String> check(String username, String password) {
-        return redis.hgetall(key(username)).compose(h -> {
+        LoginThrottle.Attempt attempt = LoginThrottle.attempt(username, address);
+        Future<Map<String, String>> account = redis.hgetall(key(username));
+        Future<Long> wait = throttle.count(attempt);
+        return Future.all(account, wait).compose(all -> {
+            Map<String, String> h = account.result();
             String stored = h.get("password");
-            boolean known = stored != null && Role.of(h.get("role")) != null;
-            return vertx.executeBlocking(() -> verify(password, known ? stored : decoy()), false).compose(ok -> {
-                if (!ok || !known) return Future.failedFuture(unauthorized());
+            boolean known = stored != null && Role.of(h.get("role")) != null && !RESERVED.contains(username);
+            String who = known ? username : UNKNOWN;
+            if (wait.result() > 0) {
+                long seconds = Math.max(1, (wait.result() + 999) / 1000);
+                return audit.count(who, "login:throttled", null).transform(x -> Future.failedFuture(new BadRequest(429,
+                        "too many sign-in attempts; try again in " + Math.max(1, seconds / 60) + " minutes", seconds)));
+            }
+            return hashing.verify(password, known ? () -> stored : this::decoy).compose(ok -> {
+                if (!ok || !known) {
+                    Future<Void> noted = known
+                            ? audit.record(who, "login:failed", null, Map.of("from", attempt.network()))
+                            : audit.count(who, "login:failed", null);
+                    return noted.transform(x -> Future.failedFuture(unauthorized()));
+                }
                 byte[] b = new byte[32];
                 random.nextBytes(b);
                 String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-                return redis.setex(tokenKey(token), username, TOKEN_TTL).map(token);
+                return redis.setex(tokenKey(token), username, TOKEN_TTL)
+                        .compose(v -> throttle.succeeded(attempt))
+                        .compose(v -> audit.record(username, "login", null, Map.of("from", attempt.network())))
+                        .map(token);
             });
         });
     }
@@ -183,9 +213,15 @@ public final class Accounts {
                         : Future.succeededFuture(new Operator(user, Role.of(role)))));
     }
 
-    public Future<Void> logout(String token) {
+    /** Ends a token's session; audited for {@code who} (its holder). */
+    public Future<Void> logout(String who, String token) {
         if (token == null || token.length() > 128) return Future.succeededFuture();
-        return redis.del(tokenKey(token)).mapEmpty();
+        return redis.del(tokenKey(token)).compose(n -> audit.record(who, "logout", null));
+    }
+
+    /** How many passwords were checked since start. */
+    public long passwordChecks() {
+        return hashing.checks();
     }
 
     static BadRequest unauthorized() {
@@ -230,7 +266,7 @@ public final class Accounts {
         }
     }
 
-    /** Made once, on a worker thread, the first time an unknown username tries to log in. */
+    /** Made once, on the hashing pool, the first time an unknown username tries to log in. */
     private String decoy() {
         String d = decoy;
         if (d == null) {

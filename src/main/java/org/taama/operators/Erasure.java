@@ -29,9 +29,14 @@ public final class Erasure {
     }
 
     public Erasure(Redis redis, CallerHash callers, Clock clock) {
+        this(redis, callers, new Audit(redis, clock));
+    }
+
+    /** With the audit the whole server shares. */
+    public Erasure(Redis redis, CallerHash callers, Audit audit) {
         this.redis = redis;
         this.callers = callers;
-        this.audit = new Audit(redis, clock);
+        this.audit = audit;
     }
 
     /** What was removed: keys under the caller's tag, cases, and whether they were a subscriber. */

@@ -3,6 +3,7 @@ package org.taama.operators;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
 import org.taama.operators.Accounts.Operator;
 import org.taama.operators.Accounts.Role;
@@ -23,6 +25,7 @@ import org.taama.web.Failures;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The operator API, JSON in and out; every endpoint but login wants {@code Authorization: Bearer
@@ -33,15 +36,18 @@ import java.util.Set;
  * POST /api/logout                                     → 204
  * POST /api/operators      admin  {username, password, role} → 201 {username, role}
  * GET  /api/cases?status=new&amp;page=0&amp;size=50   → {status, page, size, total, cases}
- * GET  /api/cases/:id             → the case, number masked, with notes (audited)
+ * GET  /api/cases/:id             → the case, number masked; notes for its claimer or an admin (audited)
  * POST /api/cases/:id/claim       → the case
  * POST /api/cases/:id/release     → the case (its claimer, or an admin)
  * POST /api/cases/:id/reveal      → {id, number} (its claimer only; audited)
  * POST /api/cases/:id/status      {status, note?} → the case (forward only: 409 otherwise)
  * POST /api/cases/:id/notes       {note} → 201
- * GET  /api/audit?offset=0&amp;limit=100  admin → {entries} newest first
+ * GET  /api/audit?offset=0&amp;limit=100  admin → {entries} the trail, newest first (audited)
+ * GET  /api/audit/reads?offset=0&amp;limit=100  admin → {reads} counts per hour, newest first (audited)
  * POST /api/erase          admin  {number} → {keys, cases, subscriber}
  * </pre>
+ * Every 401, 403 and 409 is audited: in the trail when an operator was signed in, counted per hour
+ * and route when not (nobody's volume of refusals may bloat the trail).
  */
 public final class OperatorRoutes {
     private static final Logger log = LoggerFactory.getLogger(OperatorRoutes.class);
@@ -57,71 +63,95 @@ public final class OperatorRoutes {
      * own); it is taken so the lead's wiring stays one call.
      */
     public static void mount(Router router, Vertx vertx, Accounts accounts, CaseStore cases, Erasure erasure, CallerHash callers) {
+        mount(router, vertx, accounts, cases, erasure, callers, OperatorRoutes::peer);
+    }
+
+    /**
+     * As above, with {@code clientAddress} saying who sent a request (behind trusted proxies, the
+     * address they forwarded): sign-in attempts are counted per network of that address.
+     */
+    public static void mount(Router router, Vertx vertx, Accounts accounts, CaseStore cases, Erasure erasure, CallerHash callers,
+                             Function<HttpServerRequest, String> clientAddress) {
+        Audit audit = cases.audit();
+        Handler<RoutingContext> failure = ctx -> failure(ctx, audit);
         Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         Handler<RoutingContext> staff = auth(accounts, STAFF);
         Handler<RoutingContext> admin = auth(accounts, ADMIN);
 
-        route(router.post("/api/login"), body, ctx -> {
+        route(failure, router.post("/api/login"), body, ctx -> {
             JsonObject b = json(ctx);
             String user = string(b, "username");
             String pass = string(b, "password");
-            String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+            String address = clientAddress.apply(ctx.request());
             send(ctx, accounts.login(user, pass, address).compose(token -> accounts.authenticate(token).map(op ->
                     new JsonObject().put("token", token).put("expires_in", Accounts.TOKEN_TTL.toSeconds())
                             .put("role", op.role().id()))), 200);
         });
-        route(router.post("/api/logout"), body, auth(accounts, EnumSet.allOf(Role.class)), ctx ->
-                accounts.logout(bearer(ctx)).onSuccess(v -> ctx.response().setStatusCode(204)
+        route(failure, router.post("/api/logout"), body, auth(accounts, EnumSet.allOf(Role.class)), ctx ->
+                accounts.logout(user(ctx), bearer(ctx)).onSuccess(v -> ctx.response().setStatusCode(204)
                         .putHeader("Cache-Control", "no-store").end()).onFailure(ctx::fail));
-        route(router.post("/api/operators"), body, admin, ctx -> {
+        route(failure, router.post("/api/operators"), body, admin, ctx -> {
             JsonObject b = json(ctx);
-            send(ctx, accounts.create(string(b, "username"), string(b, "password"), string(b, "role"))
+            send(ctx, accounts.create(user(ctx), string(b, "username"), string(b, "password"), string(b, "role"))
                     .map(op -> new JsonObject().put("username", op.username()).put("role", op.role().id())), 201);
         });
-        route(router.get("/api/cases"), staff, ctx -> {
+        route(failure, router.get("/api/cases"), staff, ctx -> {
             String status = query(ctx, "status", "new");
             int page = integer(ctx, "page", 0);
             int size = integer(ctx, "size", 50);
             send(ctx, cases.list(user(ctx), status, page, size), 200);
         });
-        route(router.get("/api/cases/:id"), staff, ctx -> send(ctx, cases.get(user(ctx), ctx.pathParam("id")), 200));
-        route(router.post("/api/cases/:id/claim"), body, staff, ctx ->
+        route(failure, router.get("/api/cases/:id"), staff, ctx -> {
+            Operator op = ctx.get(USER);
+            send(ctx, cases.get(op.username(), op.role() == Role.ADMIN, ctx.pathParam("id")), 200);
+        });
+        route(failure, router.post("/api/cases/:id/claim"), body, staff, ctx ->
                 send(ctx, cases.claim(user(ctx), ctx.pathParam("id")), 200));
-        route(router.post("/api/cases/:id/release"), body, staff, ctx -> {
+        route(failure, router.post("/api/cases/:id/release"), body, staff, ctx -> {
             Operator op = ctx.get(USER);
             send(ctx, cases.release(op.username(), ctx.pathParam("id"), op.role() == Role.ADMIN), 200);
         });
-        route(router.post("/api/cases/:id/reveal"), body, staff, ctx -> {
+        route(failure, router.post("/api/cases/:id/reveal"), body, staff, ctx -> {
             String id = ctx.pathParam("id");
             send(ctx, cases.reveal(user(ctx), id).map(n -> new JsonObject().put("id", id).put("number", n)), 200);
         });
-        route(router.post("/api/cases/:id/status"), body, staff, ctx -> {
+        route(failure, router.post("/api/cases/:id/status"), body, staff, ctx -> {
             JsonObject b = json(ctx);
             String status = string(b, "status");
             String note = optionalString(b, "note");
             send(ctx, cases.transition(user(ctx), ctx.pathParam("id"), status, note), 200);
         });
-        route(router.post("/api/cases/:id/notes"), body, staff, ctx -> {
+        route(failure, router.post("/api/cases/:id/notes"), body, staff, ctx -> {
             JsonObject b = json(ctx);
             String id = ctx.pathParam("id");
             send(ctx, cases.addNote(user(ctx), id, string(b, "note")).map(v -> new JsonObject().put("id", id).put("noted", true)), 201);
         });
-        route(router.get("/api/audit"), admin, ctx -> {
+        route(failure, router.get("/api/audit"), admin, ctx -> {
             int offset = integer(ctx, "offset", 0);
             int limit = integer(ctx, "limit", 100);
             if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
-            send(ctx, cases.audit().recent(offset, limit).map(l -> new JsonObject().put("entries", new JsonArray(List.copyOf(l)))), 200);
+            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "trail"))
+                    .compose(v -> audit.recent(offset, limit))
+                    .map(l -> new JsonObject().put("entries", new JsonArray(List.copyOf(l)))), 200);
         });
-        route(router.post("/api/erase"), body, admin, ctx -> {
+        route(failure, router.get("/api/audit/reads"), admin, ctx -> {
+            int offset = integer(ctx, "offset", 0);
+            int limit = integer(ctx, "limit", 100);
+            if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
+            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "reads"))
+                    .compose(v -> audit.reads(offset, limit))
+                    .map(l -> new JsonObject().put("reads", new JsonArray(List.copyOf(l)))), 200);
+        });
+        route(failure, router.post("/api/erase"), body, admin, ctx -> {
             JsonObject b = json(ctx);
             send(ctx, erasure.erase(user(ctx), string(b, "number")).map(Erasure.Result::toJson), 200);
         });
     }
 
     @SafeVarargs
-    private static void route(Route route, Handler<RoutingContext>... handlers) {
+    private static void route(Handler<RoutingContext> failure, Route route, Handler<RoutingContext>... handlers) {
         for (Handler<RoutingContext> h : handlers) route.handler(h);
-        route.failureHandler(OperatorRoutes::failure);
+        route.failureHandler(failure);
     }
 
     // ---------------------------------------------------------------- authentication
@@ -213,8 +243,35 @@ public final class OperatorRoutes {
         }).onFailure(ctx::fail);
     }
 
-    /** Every refusal as one JSON line; nothing about the request (it may hold a number) is logged. */
-    static void failure(RoutingContext ctx) {
-        Failures.json(ctx, BODY_LIMIT);
+    private static final Set<Integer> AUDITED = Set.of(401, 403, 409);
+
+    /**
+     * Every refusal as one JSON line; nothing about the request (it may hold a number) is logged.
+     * 401, 403 and 409 are audited first (login audits its own): what was refused, on which route
+     * and case, to whom. Without a signed-in operator, only the route is kept (a case id in the path
+     * is then anyone's text) and the refusal is counted, not added to the trail.
+     */
+    static void failure(RoutingContext ctx, Audit audit) {
+        if (ctx.response().ended()) return;
+        int status = ctx.failure() instanceof BadRequest b ? b.status() : ctx.statusCode();
+        String path = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
+        if (!AUDITED.contains(status) || path == null || path.equals("/api/login")) {
+            Failures.json(ctx, BODY_LIMIT);
+            return;
+        }
+        Operator op = ctx.get(USER);
+        String route = ctx.request().method().name() + " " + path;
+        String id = CaseStore.isId(ctx.pathParam("id")) ? ctx.pathParam("id") : null;
+        Future<Void> noted = op != null
+                ? audit.record(op.username(), "refused", id, java.util.Map.of("status", status, "route", route))
+                : audit.count("anonymous", "refused:" + status + " " + route, null);
+        noted.onComplete(ar -> {
+            if (ar.failed()) log.warn("a refusal ({} on {}) could not be audited: {}", status, route, ar.cause().getClass().getName());
+            Failures.json(ctx, BODY_LIMIT);
+        });
+    }
+
+    private static String peer(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 }

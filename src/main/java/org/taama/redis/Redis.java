@@ -139,6 +139,31 @@ public final class Redis implements AutoCloseable {
         return Future.all(on(commands.lpush(key, value)), on(commands.ltrim(key, 0, keep - 1))).mapEmpty();
     }
 
+    /** Values of fields in order; null where a field is absent. */
+    public Future<List<String>> hmget(String key, String... fields) {
+        return on(commands.hmget(key, fields)).map(kvs -> {
+            List<String> out = new ArrayList<>(kvs.size());
+            for (KeyValue<String, String> kv : kvs) out.add(kv.hasValue() ? kv.getValue() : null);
+            return out;
+        });
+    }
+
+    /** One page of ZSCAN (members matching {@code args}, with their scores). */
+    public Future<io.lettuce.core.ScoredValueScanCursor<String>> zscan(String key, io.lettuce.core.ScanCursor cursor,
+                                                                        io.lettuce.core.ScanArgs args) {
+        return on(commands.zscan(key, cursor, args));
+    }
+
+    /** One page of HSCAN (fields matching {@code args}, with their values). */
+    public Future<io.lettuce.core.MapScanCursor<String, String>> hscan(String key, io.lettuce.core.ScanCursor cursor,
+                                                                        io.lettuce.core.ScanArgs args) {
+        return on(commands.hscan(key, cursor, args));
+    }
+
+    public Future<Long> llen(String key) {
+        return on(commands.llen(key));
+    }
+
     public Future<List<String>> range(String key, long start, long stop) {
         return on(commands.lrange(key, start, stop));
     }

@@ -9,6 +9,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.FunctionCounter;
+import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
 import org.taama.chat.ChatService;
 import org.taama.effects.Effects;
@@ -18,6 +20,7 @@ import org.taama.config.Config;
 import org.taama.consent.ConsentStore;
 import org.taama.operators.Accounts;
 import org.taama.operators.Erasure;
+import org.taama.operators.PasswordHashing;
 import org.taama.privacy.NumberCipher;
 import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSender;
@@ -108,7 +111,8 @@ public final class Server implements AutoCloseable {
         // "Send me this by SMS" needs a sender number; without one the option is quietly a no-op.
         Effects.SmsOut sms = config.twilioAuthToken() != null && config.twilioSmsFrom() != null
                 ? (number, text) -> sender.sendSms(number, text) : null;
-        CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers);
+        Audit audit = new Audit(redis, Clock.systemUTC(), Duration.ofDays(config.auditRetentionDays()));
+        CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers, audit);
         Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
                 (caller, number, when, leave, lang, channel) ->
                         cases.open(caller, number, when, leave, lang, channel.id()));
@@ -120,10 +124,12 @@ public final class Server implements AutoCloseable {
                         ScreenSize.WHATSAPP.channel()),
                 redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
-        Accounts accounts = new Accounts(redis, Clock.systemUTC());
+        Accounts accounts = new Accounts(redis, Clock.systemUTC(), audit, new PasswordHashing(vertx));
+        FunctionCounter.builder("taama.login.password.checks", accounts, Accounts::passwordChecks)
+                .description("passwords checked at sign-in (attempts past the throttle are not checked)").register(metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
-                callers, accounts, cases, new Erasure(redis, callers), metrics, clients,
+                callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients));
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))

@@ -157,10 +157,13 @@ class CaseStoreTest {
 
     @Test
     void aReadFailsWhenTheAuditCannotBeWritten() {
-        String auditKey = "taama:test:audit:" + ThreadLocalRandom.current().nextInt(1_000_000);
-        await(redis.setex(auditKey, "not a list", Duration.ofMinutes(5))); // LPUSH now fails: WRONGTYPE
+        String prefix = "taama:{test-audit-" + ThreadLocalRandom.current().nextInt(1_000_000) + "}";
+        Audit audit = new Audit(redis, Clock.systemUTC(), Duration.ofDays(400), prefix);
+        // Neither part of the audit can be written now: WRONGTYPE.
+        await(redis.setex(audit.trailKey(), "not a sorted set", Duration.ofMinutes(5)));
+        await(redis.setex(audit.readsKey(), "not a hash", Duration.ofMinutes(5)));
         CaseStore good = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS);
-        CaseStore broken = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS, new Audit(redis, Clock.systemUTC(), auditKey));
+        CaseStore broken = new CaseStore(redis, CIPHER, Clock.systemUTC(), CALLERS, audit);
         String number = number();
         String id = await(good.open(CALLERS.of(number), number, "morning", true, "fr", "ussd"));
         await(good.claim("op", id));
@@ -172,23 +175,33 @@ class CaseStoreTest {
             assertThat(e.getMessage()).contains("audit").doesNotContain(CallerHash.normalize(number));
         }
         assertThat(await(good.reveal("op", id))).isEqualTo(number);
-        await(redis.del(auditKey));
+        await(redis.del(audit.trailKey(), audit.readsKey()));
     }
 
     @Test
     void auditScrubReplacesOnlyTheGivenIds() {
-        String key = "taama:test:audit:" + ThreadLocalRandom.current().nextInt(1_000_000);
-        Audit audit = new Audit(redis, Clock.systemUTC(), key);
+        String prefix = "taama:{test-audit-" + ThreadLocalRandom.current().nextInt(1_000_000) + "}";
+        MovableClock clock = new MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        Audit audit = new Audit(redis, clock, Duration.ofDays(400), prefix);
         String a = "a".repeat(32);
         String b = "b".repeat(32);
-        await(audit.record("x", "read", a));
-        await(audit.record("y", "read", b));
+        await(audit.record("x", "claim", a));
+        clock.advance(Duration.ofMillis(1));
+        await(audit.record("y", "claim", b));
+        clock.advance(Duration.ofMillis(1));
         await(audit.record("x", "reveal", a));
-        assertThat(await(audit.scrub(java.util.List.of(a)))).isEqualTo(2L);
+        await(audit.count("x", "read", a));
+        await(audit.count("x", "read", a));
+        await(audit.count("y", "read", b));
+        assertThat(await(audit.scrub(java.util.List.of(a)))).isEqualTo(3L);
         var entries = await(audit.recent(0, 10));
         assertThat(entries).extracting(e -> e.getString("case")).containsExactly("erased", b, "erased");
-        assertThat(entries).extracting(e -> e.getString("action")).containsExactly("reveal", "read", "read");
-        await(redis.del(key));
+        assertThat(entries).extracting(e -> e.getString("action")).containsExactly("reveal", "claim", "claim");
+        assertThat(await(audit.reads(0, 10))).extracting(e -> e.getString("case") + "=" + e.getLong("count"))
+                .containsExactlyInAnyOrder("erased=2", b + "=1");
+        String raw = await(redis.zrevrange(audit.trailKey(), 0, -1)) + " " + await(redis.hgetall(audit.readsKey())).keySet();
+        assertThat(raw).contains(b).doesNotContain(a);
+        await(redis.del(audit.trailKey(), audit.readsKey(), audit.readsKey() + ":hours"));
     }
 
     @Test

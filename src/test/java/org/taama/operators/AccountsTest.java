@@ -8,6 +8,7 @@ import org.taama.web.BadRequest;
 
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.taama.operators.OpsServer.await;
@@ -91,17 +92,79 @@ class AccountsTest {
     }
 
     @Test
-    void tenWrongPasswordsFromOneAddressMustWaitOthersStillLogIn() {
+    void tenWrongPasswordsForOneUsernameMakeItWaitFromEveryAddress() {
         String name = "guess-" + OpsServer.suffix();
         await(ops.accounts.create(name, "the-right-password", "operator"));
-        for (int i = 0; i < Accounts.MAX_FAILURES; i++) {
-            Throwable wrong = ops.accounts.login(name, "wrong-" + i, "203.0.113.7").toCompletionStage()
-                    .toCompletableFuture().handle((ok, err) -> err).join();
-            assertThat(((org.taama.web.BadRequest) wrong).status()).isEqualTo(401);
+        for (int i = 0; i < LoginThrottle.PER_USERNAME; i++) {
+            // Each guess from another address: the limit is the username's, wherever guesses come from.
+            assertThat(status(ops.accounts.login(name, "wrong-" + i, "203.0.113." + (10 + i)))).isEqualTo(401);
         }
-        Throwable blocked = ops.accounts.login(name, "the-right-password", "203.0.113.7").toCompletionStage()
-                .toCompletableFuture().handle((ok, err) -> err).join();
-        assertThat(((org.taama.web.BadRequest) blocked).status()).isEqualTo(429);
-        assertThat(await(ops.accounts.login(name, "the-right-password", "198.51.100.2"))).isNotBlank();
+        long checks = ops.accounts.passwordChecks();
+        BadRequest blocked = failure(ops.accounts.login(name, "the-right-password", "198.51.100.2"));
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.retryAfterSeconds()).isBetween(1L, LoginThrottle.WINDOW.toSeconds());
+        assertThat(ops.accounts.passwordChecks()).as("a throttled attempt checks no password").isEqualTo(checks);
+        // Another account from the same addresses is not held back.
+        String other = "other-" + OpsServer.suffix();
+        await(ops.accounts.create(other, "another-right-password", "operator"));
+        assertThat(await(ops.accounts.login(other, "another-right-password", "203.0.113.10"))).isNotBlank();
+    }
+
+    @Test
+    void oneIpv6SlashSixtyFourCountsAsOneSenderWhateverNamesItTries() {
+        String prefix = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0xffff)) + ":7:";
+        for (int i = 0; i < LoginThrottle.PER_NETWORK; i++) {
+            // Every attempt from another address of the same /64, for another (unknown) name.
+            assertThat(status(ops.accounts.login("nobody-" + OpsServer.suffix(), "whatever-password", prefix + "0:0:0:" + Integer.toHexString(i + 1))))
+                    .isEqualTo(401);
+        }
+        String name = "v6-" + OpsServer.suffix();
+        await(ops.accounts.create(name, "the-right-password", "operator"));
+        assertThat(status(ops.accounts.login(name, "the-right-password", prefix + "ffff:1:2:3"))).isEqualTo(429);
+        // The next /64 is another sender.
+        String next = prefix.replace(":7:", ":8:");
+        assertThat(await(ops.accounts.login(name, "the-right-password", next + "1:2:3:4"))).isNotBlank();
+    }
+
+    @Test
+    void networksAreIpv4AddressesAndIpv6SlashSixtyFours() {
+        assertThat(LoginThrottle.network("203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(LoginThrottle.network("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(LoginThrottle.network("[2001:DB8:1:2::1]")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(LoginThrottle.network("2001:db8:1:2::1%eth0")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(LoginThrottle.network("::ffff:198.51.100.9")).isEqualTo("198.51.100.9");
+        // Not an address literal: never resolved, all counted together.
+        for (String bad : new String[] {null, "", "localhost", "1234", "example.org", "1.2.3", "x".repeat(5000), "1.2.3.4\n"}) {
+            assertThat(LoginThrottle.network(bad)).as(String.valueOf(bad)).isEqualTo("unknown");
+        }
+    }
+
+    @Test
+    void reservedNamesCannotBeAccounts() {
+        for (String name : Accounts.RESERVED) {
+            BadRequest e = failure(ops.accounts.create(name, "a-long-enough-password", "operator"));
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).contains("reserved");
+        }
+        // Even if one were written into Redis by hand, nobody signs in as it.
+        await(ops.redis.hset(Accounts.key("system"), Map.of("role", "admin", "password", Accounts.hash("system-password-123", 1000))));
+        try {
+            assertThat(status(ops.accounts.login("system", "system-password-123", "192.0.2.77"))).isEqualTo(401);
+        } finally {
+            await(ops.redis.del(Accounts.key("system")));
+        }
+        Throwable boot = ops.accounts.ensureAdmin(Config.from(Map.of("ADMIN_USERNAME", "system", "ADMIN_PASSWORD", "long-enough-password")))
+                .toCompletionStage().toCompletableFuture().handle((v, x) -> x).join();
+        assertThat(boot).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");
+    }
+
+    static int status(io.vertx.core.Future<?> f) {
+        return failure(f).status();
+    }
+
+    static BadRequest failure(io.vertx.core.Future<?> f) {
+        Throwable e = f.toCompletionStage().toCompletableFuture().handle((ok, err) -> err).join();
+        assertThat(e).isInstanceOf(BadRequest.class);
+        return (BadRequest) e;
     }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
@@ -92,7 +91,7 @@ class ErasureTest {
         assertThat(everything).contains(othersCase, otherH);
 
         // The erasure is audited by whom, without the number; the erased cases' entries say "erased".
-        List<JsonObject> audit = await(ops.redis.range(Audit.KEY, 0, -1)).stream().map(JsonObject::new).toList();
+        List<JsonObject> audit = await(ops.cases.audit().recent(0, 100_000));
         assertThat(audit).anySatisfy(e -> {
             assertThat(e.getString("action")).isEqualTo("erase");
             assertThat(e.getString("operator")).isEqualTo(ops.adminUser);
