@@ -166,10 +166,12 @@ public final class OperatorRoutes {
             accounts.authenticate(token).onComplete(ar -> {
                 if (ar.failed()) {
                     ctx.fail(ar.cause());
-                } else if (!roles.contains(ar.result().role())) {
+                    return;
+                }
+                ctx.put(USER, ar.result()); // known even when refused, so the refusal is audited as theirs
+                if (!roles.contains(ar.result().role())) {
                     ctx.fail(new BadRequest(403, "your role may not do this"));
                 } else {
-                    ctx.put(USER, ar.result());
                     ctx.next();
                 }
             });
