@@ -2,16 +2,13 @@ package org.taama.operators;
 
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
+import org.taama.net.Cidr;
 import org.taama.privacy.Digests;
 import org.taama.redis.Redis;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * How many sign-in attempts a username and a network may make: {@value #PER_USERNAME} per username
@@ -31,7 +28,6 @@ public final class LoginThrottle {
     public static final int PER_USERNAME = 10;
     public static final int PER_NETWORK = 20;
     public static final Duration WINDOW = Duration.ofMinutes(15);
-    private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]{2,45}");
 
     /** Counts the attempt; answers 0 when it may go on, else how many ms until it may. */
     private static final String ATTEMPT = """
@@ -86,31 +82,13 @@ public final class LoginThrottle {
      * address literal (never looked up in DNS) is "unknown", and all unknowns share one count.
      */
     public static String network(String address) {
-        if (address == null) return "unknown";
-        String a = address;
-        if (a.startsWith("[") && a.endsWith("]")) a = a.substring(1, a.length() - 1);
-        int zone = a.indexOf('%');
-        if (zone > 0) a = a.substring(0, zone);
-        if (!LITERAL.matcher(a).matches() || (a.indexOf(':') < 0 && a.chars().filter(c -> c == '.').count() != 3)) {
-            return "unknown";
-        }
-        try {
-            InetAddress ip = InetAddress.getByName(a); // a literal: parsed, not resolved
-            byte[] b = ip.getAddress();
-            if (b.length == 4) return ip.getHostAddress();
-            byte[] prefix = Arrays.copyOf(b, 16);
-            Arrays.fill(prefix, 8, 16, (byte) 0);
-            String text = InetAddress.getByAddress(prefix).getHostAddress();
-            return compress(text) + "/64";
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
-    }
-
-    /** "2001:db8:1:2:0:0:0:0" → "2001:db8:1:2::". */
-    private static String compress(String full) {
-        List<String> groups = List.of(full.split(":"));
-        return String.join(":", groups.subList(0, 4)) + "::";
+        byte[] ip = Cidr.address(address);
+        if (ip == null) return "unknown";
+        if (ip.length == 4) return Cidr.format(ip);
+        byte[] prefix = Arrays.copyOf(ip, 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        String[] groups = Cidr.format(prefix).split(":");
+        return String.join(":", Arrays.copyOf(groups, 4)) + "::/64";
     }
 
     private static String digest(String s) {

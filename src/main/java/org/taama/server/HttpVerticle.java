@@ -48,7 +48,7 @@ public final class HttpVerticle extends VerticleBase {
                 .handler(app.twilioMessages()::handle);
         StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
         CostRoutes.mount(router, new TextCost(app.config()));
-        OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers());
+        OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers(), app.clientAddress()::of);
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);

@@ -134,7 +134,7 @@ class AccountsTest {
         assertThat(LoginThrottle.network("2001:db8:1:2::1%eth0")).isEqualTo("2001:db8:1:2::/64");
         assertThat(LoginThrottle.network("::ffff:198.51.100.9")).isEqualTo("198.51.100.9");
         // Not an address literal: never resolved, all counted together.
-        for (String bad : new String[] {null, "", "localhost", "1234", "example.org", "1.2.3", "x".repeat(5000), "1.2.3.4\n"}) {
+        for (String bad : new String[] {null, "", "localhost", "1234", "example.org", "1.2.3", "x".repeat(5000), "1.2.3.4\u0000", "01.2.3.4"}) {
             assertThat(LoginThrottle.network(bad)).as(String.valueOf(bad)).isEqualTo("unknown");
         }
     }

@@ -12,6 +12,7 @@ import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
 import org.taama.web.BadRequest;
 import org.taama.support.TestRedis;
+import org.taama.web.ClientAddress;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,6 +48,11 @@ final class OpsServer implements AutoCloseable {
     final String adminPass = "admin-password-" + UUID.randomUUID();
 
     OpsServer() throws Exception {
+        this(new ClientAddress(List.of()));
+    }
+
+    /** With how the client's address is found (behind trusted proxies: from X-Forwarded-For). */
+    OpsServer(ClientAddress clientAddress) throws Exception {
         vertx = Vertx.vertx();
         redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
         cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers);
@@ -54,7 +61,7 @@ final class OpsServer implements AutoCloseable {
         Config config = Config.from(Map.of("ADMIN_USERNAME", adminUser, "ADMIN_PASSWORD", adminPass));
         if (!await(accounts.ensureAdmin(config))) throw new AssertionError("admin not created");
         Router router = Router.router(vertx);
-        OperatorRoutes.mount(router, vertx, accounts, cases, erasure, callers);
+        OperatorRoutes.mount(router, vertx, accounts, cases, erasure, callers, clientAddress::of);
         // As HttpVerticle: a router-wide failure handler after every route (plain text there).
         router.route().failureHandler(ctx -> {
             int status = ctx.failure() instanceof BadRequest b ? b.status() : 500;
