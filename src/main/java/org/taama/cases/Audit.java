@@ -202,6 +202,46 @@ public final class Audit {
                 }));
     }
 
+    // ---------------------------------------------------------------- the list this replaces
+
+    /** Where the audit was kept before: a list capped at 100,000 entries, newest first. */
+    public static final String LEGACY = "taama:audit";
+
+    /**
+     * Moves the entries of the old capped list into the trail (same JSON, scored by their time, an
+     * entry id derived from their content so a second run adds nothing twice), then deletes the list.
+     * Answers how many were moved. Run once at start; a no-op when there is no such list.
+     */
+    public Future<Integer> adoptLegacy() {
+        return adoptFrom(0, 0);
+    }
+
+    private Future<Integer> adoptFrom(long start, int done) {
+        int batch = 1000;
+        return redis.range(LEGACY, start, start + batch - 1).compose(items -> {
+            if (items.isEmpty()) return done == 0 ? Future.succeededFuture(0) : redis.del(LEGACY).map(done);
+            List<Future<Long>> adds = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                JsonObject e;
+                try {
+                    e = new JsonObject(items.get(i));
+                } catch (RuntimeException bad) {
+                    continue; // not ours; nothing to keep
+                }
+                long ms;
+                try {
+                    ms = Instant.parse(e.getString("at", "")).toEpochMilli();
+                } catch (RuntimeException bad) {
+                    ms = clock.millis();
+                }
+                byte[] d = org.taama.privacy.Digests.sha256((start + i) + ":" + items.get(i));
+                e.put("entry", HexFormat.of().formatHex(d, 0, 8));
+                adds.add(redis.zadd(trail, ms, e.encode()));
+            }
+            return Future.all(adds).compose(v -> adoptFrom(start + batch, done + adds.size()));
+        });
+    }
+
     // ---------------------------------------------------------------- retention and erasure
 
     /** Drops everything older than the retention; answers {trail entries, hours of counts} dropped. */

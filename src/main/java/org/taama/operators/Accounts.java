@@ -73,7 +73,7 @@ public final class Accounts {
      * Names that are not people: what the audit writes for the server itself, for sign-ins by no
      * account, for requests without a token, and for erased cases. Nobody may hold or sign in as one.
      */
-    public static final Set<String> RESERVED = Set.of("system", "unknown", "anonymous", "erased", "admin-api");
+    public static final Set<String> RESERVED = Set.of("system", "unknown", "anonymous", "erased");
     static final String UNKNOWN = "unknown";
 
     private final Redis redis;

@@ -134,6 +134,8 @@ public final class Server implements AutoCloseable {
         try {
             vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
+            int adopted = audit.adoptLegacy().await(60, TimeUnit.SECONDS);
+            if (adopted > 0) log.info("moved {} entries of the old capped audit list into the audit trail", adopted);
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
             cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
         } catch (Exception e) {

@@ -125,6 +125,20 @@ class AuditTest {
         assertThat(await(audit.recent(0, 10))).hasSize(2);
     }
 
+    @Test
+    void theOldCappedListIsMovedIntoTheTrailOnce() {
+        for (String[] e : new String[][] {{"2025-11-01T10:00:00Z", "reveal"}, {"2025-11-02T10:00:00Z", "claim"}, {"2025-11-03T10:00:00Z", "read"}}) {
+            await(redis.pushCapped(Audit.LEGACY, new JsonObject().put("at", e[0]).put("operator", "amina").put("action", e[1])
+                    .put("case", REVEALED).encode(), 100_000));
+        }
+        assertThat(await(audit.adoptLegacy())).isEqualTo(3);
+        assertThat(await(audit.adoptLegacy())).isZero();
+        assertThat(await(redis.range(Audit.LEGACY, 0, -1))).isEmpty();
+        List<JsonObject> trail = await(audit.recent(0, 10));
+        assertThat(actions(trail)).containsExactly("read", "claim", "reveal");
+        assertThat(trail.get(2).getString("at")).isEqualTo("2025-11-01T10:00:00Z");
+    }
+
     static List<String> actions(List<JsonObject> entries) {
         return entries.stream().map(e -> e.getString("action")).toList();
     }

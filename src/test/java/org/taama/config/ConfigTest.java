@@ -15,6 +15,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConfigTest {
 
     @Test
+    @DisplayName("the audit keeps 400 days unless told otherwise, and never less than one")
+    void auditRetention() {
+        assertThat(Config.from(Map.of()).auditRetentionDays()).isEqualTo(400);
+        assertThat(Config.from(Map.of("AUDIT_RETENTION_DAYS", "730")).auditRetentionDays()).isEqualTo(730);
+        for (String bad : new String[] {"0", "-5", "forever", "1e3"}) {
+            assertThatThrownBy(() -> Config.from(Map.of("AUDIT_RETENTION_DAYS", bad)).auditRetentionDays())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AUDIT_RETENTION_DAYS");
+        }
+    }
+
+    @Test
     @DisplayName("an empty environment gives the defaults a developer wants on a laptop")
     void defaults() {
         Config c = Config.from(Map.of());
