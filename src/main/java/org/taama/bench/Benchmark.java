@@ -44,11 +44,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *       answered; latency counts from when a hop was due, so a stall is not hidden.</li>
  * </ul>
  * Usage: {@code java -jar target/taama.jar bench [--callers 200] [--seconds 10] [--rate 3000] [--warmup 10] [--rounds 2]}
+ *
+ * <p>{@code bench --login-flood [--flood-rate 500] [--logins 300]}: instead, USSD hops at a fixed
+ * open-loop rate, first alone, then while {@code --logins} concurrent sign-ins (right and wrong
+ * passwords, for a few accounts, each from another address behind a trusted proxy) hit
+ * {@code /api/login} without pause; prints the hop latency both ways and what the sign-ins got.
  */
 public final class Benchmark {
     private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
     private static final String TWILIO_TOKEN = "bench-auth-token";
     private static final String PUBLIC_URL = "https://taama.example.org";
+    private static final String ADMIN = "bench-admin";
+    private static final String ADMIN_PASSWORD = "bench-admin-password";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
@@ -67,7 +74,20 @@ public final class Benchmark {
             env.putIfAbsent("ENCRYPTION_KEY", HASH_KEY);
             env.put("TWILIO_AUTH_TOKEN", TWILIO_TOKEN);
             env.put("PUBLIC_BASE_URL", PUBLIC_URL);
+            env.put("ADMIN_USERNAME", ADMIN);
+            env.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
+            // The flood's sign-ins come "through" a proxy on loopback, each from its own address.
+            env.put("TRUSTED_PROXIES", "127.0.0.1/32,::1/128");
             Server server = Server.start(Config.from(env));
+            if (opt.containsKey("login-flood")) {
+                try {
+                    loginFlood(server, Integer.parseInt(opt.getOrDefault("flood-rate", "500")),
+                            Integer.parseInt(opt.getOrDefault("logins", "300")), seconds, warmup);
+                } finally {
+                    server.close();
+                }
+                System.exit(0);
+            }
             Vertx floorVertx = Vertx.vertx();
             Redis floorRedis = Redis.connect(floorVertx, redis.url(), false, Duration.ofSeconds(1));
             int floorPort = startFloor(floorVertx, floorRedis, server.config());
@@ -402,12 +422,118 @@ public final class Benchmark {
         }
     }
 
+    /** "--name value" pairs; a "--name" followed by another option or nothing is a flag ("true"). */
     private static Map<String, String> options(String[] args) {
         Map<String, String> m = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
-            m.put(args[i].substring(2), args[i + 1]);
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            m.put(args[i].substring(2), flag ? "true" : args[++i]);
         }
         return m;
+    }
+
+    // ---------------------------------------------------------------- sign-in flood
+
+    /**
+     * USSD hop latency at a fixed offered rate, alone and then under a flood of concurrent sign-ins.
+     * The flood runs on its own event loop (and Vert.x instance) so the hop generator is not slowed
+     * by it: what moves is the server.
+     */
+    private static void loginFlood(Server server, int rate, int logins, int seconds, int warmup) throws Exception {
+        int port = server.port();
+        Vertx loadVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        Vertx floodVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        try {
+            HttpClient api = client(floodVertx, port, logins);
+            int accounts = 20;
+            String token = new io.vertx.core.json.JsonObject(signIn(api, ADMIN, ADMIN_PASSWORD, "10.255.255.1")
+                    .await(60, TimeUnit.SECONDS)[1]).getString("token");
+            for (int i = 0; i < accounts; i++) {
+                String body = new io.vertx.core.json.JsonObject().put("username", "bench-op-" + i)
+                        .put("password", "bench-password-" + i).put("role", "operator").encode();
+                api.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/operators")
+                                .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token))
+                        .compose(req -> req.send(body)).compose(resp -> resp.body()).await(60, TimeUnit.SECONDS);
+            }
+            System.out.printf("Taama sign-in flood: %d cores, server %d event loops, passwords hashed on %d thread(s); "
+                            + "USSD hops offered at %d/s (open loop, latency from when each hop was due), %d s each way "
+                            + "after %d s of warm-up; the flood: %d concurrent sign-ins without pause, half with the right "
+                            + "password, for %d accounts, each from another address.%n%n",
+                    Runtime.getRuntime().availableProcessors(), server.config().verticles(),
+                    org.taama.operators.PasswordHashing.THREADS, rate, seconds, warmup, logins, accounts);
+
+            openLoop(loadVertx, port, "/ussd/africastalking", rate, 0, warmup);
+            Result quiet = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
+
+            java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ConcurrentHashMap<Integer, AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+            AtomicLong running = new AtomicLong(logins);
+            io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+            long checksBefore = passwordChecks(api);
+            long floodStart = System.nanoTime();
+            floodVertx.runOnContext(v -> {
+                for (int i = 0; i < logins; i++) signInLoop(api, accounts, flooding, outcomes, running, stopped);
+            });
+            Thread.sleep(2000); // the pool's queue fills, the throttle's counts rise: measure the steady flood
+            Result flooded = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
+            flooding.set(false);
+            stopped.future().await(120, TimeUnit.SECONDS);
+            double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
+            long checks = passwordChecks(api) - checksBefore;
+            Result after = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
+
+            System.out.println("USSD hops at " + rate + "/s:");
+            System.out.println("  " + quiet.line("no sign-ins    "));
+            System.out.println("  " + flooded.line(logins + " sign-ins   "));
+            System.out.println("  " + after.line("after the flood"));
+            System.out.printf("  p99 hop: %.2f ms without the flood, %.2f ms during it (x%.2f)%n%n",
+                    quiet.p(99) / 1000.0, flooded.p(99) / 1000.0, flooded.p(99) / (double) Math.max(1, quiet.p(99)));
+            long total = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
+            System.out.printf("Sign-ins during %.1f s: %d answered (%.0f/s); passwords checked: %d (%.1f/s)%n",
+                    floodSeconds, total, total / floodSeconds, checks, checks / floodSeconds);
+            new java.util.TreeMap<>(outcomes).forEach((status, n) -> System.out.printf("  %s %d%n",
+                    status == 200 ? "200 signed in        " : status == 401 ? "401 wrong password   "
+                            : status == 429 ? "429 throttled        " : status == 503 ? "503 hashing pool full"
+                            : status + " other               ", n.get()));
+        } finally {
+            loadVertx.close().await(10, TimeUnit.SECONDS);
+            floodVertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void signInLoop(HttpClient api, int accounts, java.util.concurrent.atomic.AtomicBoolean flooding,
+                                   Map<Integer, AtomicLong> outcomes, AtomicLong running, io.vertx.core.Promise<Void> stopped) {
+        if (!flooding.get()) {
+            if (running.decrementAndGet() == 0) stopped.tryComplete();
+            return;
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int account = r.nextInt(accounts);
+        String password = r.nextBoolean() ? "bench-password-" + account : "wrong-password-" + r.nextInt(1_000_000);
+        String from = "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        signIn(api, "bench-op-" + account, password, from).onComplete(ar -> {
+            int status = ar.succeeded() ? Integer.parseInt(ar.result()[0]) : -1;
+            outcomes.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+            signInLoop(api, accounts, flooding, outcomes, running, stopped);
+        });
+    }
+
+    /** One sign-in; answers {status, body}. */
+    private static Future<String[]> signIn(HttpClient api, String user, String password, String from) {
+        String body = new io.vertx.core.json.JsonObject().put("username", user).put("password", password).encode();
+        return api.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/login")
+                        .putHeader("Content-Type", "application/json").putHeader("X-Forwarded-For", from))
+                .compose(req -> req.send(body))
+                .compose(resp -> resp.body().map(b -> new String[] {Integer.toString(resp.statusCode()), b.toString()}));
+    }
+
+    /** The server's count of passwords checked, from its Prometheus metrics. */
+    private static long passwordChecks(HttpClient api) throws Exception {
+        String metrics = api.request(HttpMethod.GET, "/metrics").compose(req -> req.send()).compose(resp -> resp.body())
+                .await(30, TimeUnit.SECONDS).toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^taama_login_password_checks_total(?:\\{[^}]*\\})? ([0-9.eE+]+)")
+                .matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 }
