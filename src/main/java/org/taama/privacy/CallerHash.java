@@ -72,6 +72,16 @@ public final class CallerHash {
         return isScopedId(bare) ? ofId(bare) : of(bare);
     }
 
+    /**
+     * A keyed digest of what a caller typed, bound to that caller: enough to recognise the same text
+     * again, not to find it. A USSD history is a few digits and stars, so an unkeyed digest of it is
+     * undone by trying them all; without HASH_KEY this one is not.
+     */
+    public String typed(String caller, String text) {
+        byte[] h = mac.get().doFinal(("typed:" + caller + ":" + text).getBytes(StandardCharsets.UTF_8));
+        return java.util.Base64.getEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 12));
+    }
+
     public String ofId(String id) {
         byte[] h = mac.get().doFinal(("id:" + id).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(h, 0, 16);

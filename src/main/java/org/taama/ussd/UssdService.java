@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,7 +91,7 @@ public final class UssdService {
                             ? SealedVars.open(cipher, stored.v(), caller, stored.l()) : stored.plainState();
                     if (previous == null) stored = null;
                     if (stored != null && stored.s().equals(session)) {
-                        step = engine.step(previous, input(stored, req));
+                        step = engine.step(previous, input(stored, req, typed(caller)));
                     } else if (stored != null) {
                         step = engine.resume(previous);
                     } else {
@@ -118,8 +119,12 @@ public final class UssdService {
         return metrics.counter("taama_ussd_hops_total", "gateway", gateway, "outcome", outcome);
     }
 
-    private static String input(UssdSession stored, UssdRequest req) {
-        return req.textIsHistory() ? History.newInput(stored.hl(), stored.hh(), req.text()) : req.text();
+    private static String input(UssdSession stored, UssdRequest req, UnaryOperator<String> digest) {
+        return req.textIsHistory() ? History.newInput(stored.hl(), stored.hk(), req.text(), digest) : req.text();
+    }
+
+    private UnaryOperator<String> typed(String caller) {
+        return text -> callers.typed(caller, text);
     }
 
     private Future<?> save(Step step, String caller, String sessionId, String sessionKey, String langKey,
@@ -127,8 +132,8 @@ public final class UssdService {
         String sealed = SealedVars.seal(cipher, step.state(), caller);
         Future<?> session = step.screen().end()
                 ? redis.del(sessionKey)
-                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history, sealed)
-                        .encode(), sessionTtl);
+                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history, sealed,
+                        typed(caller)).encode(), sessionTtl);
         if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
         return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));
     }

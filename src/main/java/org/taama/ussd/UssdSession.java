@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.taama.flow.State;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What Redis keeps of a caller's latest USSD session: which session it was (a digest of the gateway's
- * id), the flow state, the session's answers sealed, and the length and digest of the history the
- * gateway last sent. Short field names keep each hop's write small.
+ * id), the flow state, the session's answers sealed, and the length and keyed digest of the history
+ * the gateway last sent. Short field names keep each hop's write small. A session stored before the
+ * digest was keyed (field {@code hh}) has no {@code hk}, is not read, and the caller starts over.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record UssdSession(String s, String l, String n, int p, List<String> b, String v, int hl, String hh) {
+record UssdSession(String s, String l, String n, int p, List<String> b, String v, int hl, String hk) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -22,12 +24,13 @@ record UssdSession(String s, String l, String n, int p, List<String> b, String v
      * @param session digest of the gateway's session id: a different one means the caller dialled again
      * @param sealed  the position and answers, encrypted ({@link org.taama.privacy.SealedVars}), or null
      *                when the session holds no answers (then the position is stored plain)
+     * @param digest  the keyed digest of what the caller typed ({@link org.taama.privacy.CallerHash#typed})
      */
-    static UssdSession of(String session, State s, String history, String sealed) {
+    static UssdSession of(String session, State s, String history, String sealed, UnaryOperator<String> digest) {
+        String hk = digest.apply(history);
         return sealed == null
-                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, history.length(),
-                        History.digest(history))
-                : new UssdSession(session, s.lang(), null, 0, null, sealed, history.length(), History.digest(history));
+                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, history.length(), hk)
+                : new UssdSession(session, s.lang(), null, 0, null, sealed, history.length(), hk);
     }
 
     /** The state when stored plain; a sealed session is opened by the channel, which holds the key. */
@@ -52,7 +55,7 @@ record UssdSession(String s, String l, String n, int p, List<String> b, String v
         if (json == null) return null;
         try {
             UssdSession s = JSON.readValue(json, UssdSession.class);
-            return s == null || (s.n() == null && s.v() == null) || s.hh() == null || s.s() == null ? null : s;
+            return s == null || (s.n() == null && s.v() == null) || s.hk() == null || s.s() == null ? null : s;
         } catch (JsonProcessingException e) {
             return null;
         }

@@ -16,6 +16,11 @@ final class Keys {
         return CALLERS.of(number);
     }
 
+    /** The keyed digest the server stores of what this caller typed. */
+    static String typed(String number, String text) {
+        return CALLERS.typed(caller(number), text);
+    }
+
     static String lang(String number) {
         return "taama:{" + caller(number) + "}:lang";
     }

@@ -110,6 +110,39 @@ class PrivacyHttpTest {
     }
 
     @Test
+    @DisplayName("what a caller typed cannot be found from the stored history digest by hashing every short history")
+    void typedHistoryCannotBeRecovered() {
+        Phone p = new Phone(Phone.freshSessionId("typed"), Phone.freshNumber());
+        int port = server.port();
+        continues(p.dial(port));
+        continues(p.type(port, "1"));
+        continues(p.type(port, "1"));
+        assertThat(continues(p.type(port, "3")).screen()).startsWith("Le Protocole de Palerme");
+        assertThat(p.history()).isEqualTo("1*1*3");
+        List<String> keys = await(server.redis().keys(Keys.ussdSessions(p.number())));
+        assertThat(keys).hasSize(1);
+        io.vertx.core.json.JsonObject stored = new io.vertx.core.json.JsonObject(await(server.redis().get(keys.get(0))));
+        assertThat(stored.getInteger("hl")).isEqualTo(5);
+        // Every string of digits and stars of that length (11^5), hashed as the digest was before it
+        // was keyed: none of them is any value stored.
+        java.util.Set<String> values = new java.util.HashSet<>();
+        stored.forEach(e -> values.add(String.valueOf(e.getValue())));
+        String alphabet = "0123456789*";
+        char[] c = new char[5];
+        int found = 0;
+        for (int i = 0; i < 161_051; i++) {
+            int x = i;
+            for (int k = 0; k < 5; k++, x /= 11) c[k] = alphabet.charAt(x % 11);
+            String unkeyed = java.util.Base64.getEncoder().withoutPadding().encodeToString(
+                    java.util.Arrays.copyOf(org.taama.privacy.Digests.sha256(new String(c)), 12));
+            if (values.contains(unkeyed)) found++;
+        }
+        assertThat(found).isZero();
+        // With HASH_KEY it is recognised, which is all the server needs.
+        assertThat(stored.getString("hk")).isEqualTo(Keys.typed(p.number(), "1*1*3"));
+    }
+
+    @Test
     @DisplayName("/metrics does not show the number")
     void notInMetrics() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(

@@ -10,11 +10,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.taama.flow.State;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.Digests;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * vumi/transports/safaricom/tests/test_safaricom.py.
  */
 class HistoryTest {
+    static final CallerHash KEYED = new CallerHash("history-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    /** What UssdService passes: the keyed digest of one caller's typing. */
+    static final UnaryOperator<String> DIGEST = h -> KEYED.typed("caller-a", h);
 
     static List<JsonNode> vectors() throws IOException {
         try (InputStream in = HistoryTest.class.getResourceAsStream("/vectors/history_vectors.json")) {
@@ -63,23 +72,23 @@ class HistoryTest {
     @MethodSource("resumedSessions")
     @DisplayName("vumi vectors: the history seen last time is taken off the front, then one '*'")
     void resumedSessionYieldsTheNewInput(String test, String previous, String text, String expected) {
-        assertThat(History.newInput(previous, text)).isEqualTo(expected);
+        assertThat(History.newInput(previous, text, DIGEST)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}: the same history twice → an empty input (a repeat)")
     @MethodSource("resumedSessions")
     @DisplayName("vumi vectors: the stored form (length + digest) derives the same input as the history itself")
     void storedSessionDerivesTheSameInput(String test, String previous, String text, String expected) {
-        UssdSession stored = UssdSession.decode(UssdSession.of("sid-digest", new State("fr", "main.home", 0, List.of()), previous, null).encode());
+        UssdSession stored = UssdSession.decode(UssdSession.of("sid-digest", new State("fr", "main.home", 0, List.of()), previous, null, DIGEST).encode());
         assertThat(stored).isNotNull();
-        assertThat(History.newInput(stored.hl(), stored.hh(), text)).isEqualTo(expected);
+        assertThat(History.newInput(stored.hl(), stored.hk(), text, DIGEST)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}: first text ''{1}'', sent again → ''''")
     @MethodSource("newSessions")
     @DisplayName("vumi vectors, new sessions: nothing is derived; once stored, the same text again is a repeat")
     void newSessionStoredThenRepeated(String test, String text) {
-        assertThat(History.newInput(text, text)).isEmpty();
+        assertThat(History.newInput(text, text, DIGEST)).isEmpty();
     }
 
     @ParameterizedTest(name = "seen ''{0}'', now ''{1}'' → ''{2}''")
@@ -95,7 +104,7 @@ class HistoryTest {
             """)
     @DisplayName("a caller typing '*' themselves keeps every '*' they typed")
     void callerTypedStars(String previous, String text, String expected) {
-        assertThat(History.newInput(previous, text)).isEqualTo(expected);
+        assertThat(History.newInput(previous, text, DIGEST)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "seen ''{0}'', now ''{1}'' → ''{2}''")
@@ -109,24 +118,58 @@ class HistoryTest {
             """)
     @DisplayName("when the history does not match, fall back to the last input")
     void mismatchFallsBackToLastInput(String previous, String text, String expected) {
-        assertThat(History.newInput(previous, text)).isEqualTo(expected);
+        assertThat(History.newInput(previous, text, DIGEST)).isEqualTo(expected);
     }
 
     @Test
     @DisplayName("a missing text is an empty input, not an error")
     void nullTextIsEmpty() {
-        assertThat(History.newInput("1*2", null)).isEmpty();
+        assertThat(History.newInput("1*2", null, DIGEST)).isEmpty();
     }
 
     @Test
     @DisplayName("what the caller typed is never stored: only its length and a digest")
     void storedSessionHoldsNoHistory() {
         String history = "1*2*70123456*Aminata";
-        String json = UssdSession.of("sid-digest", new State("bm", "rights.menu", 1, List.of("main.home#0")), history, null).encode();
+        String json = UssdSession.of("sid-digest", new State("bm", "rights.menu", 1, List.of("main.home#0")), history, null, DIGEST).encode();
         assertThat(json).doesNotContain("Aminata").doesNotContain("70123456");
         UssdSession back = UssdSession.decode(json);
         assertThat(back.hl()).isEqualTo(history.length());
         assertThat(back.plainState()).isEqualTo(new State("bm", "rights.menu", 1, List.of("main.home#0")));
+    }
+
+    @Test
+    @DisplayName("the stored digest of a short history cannot be found by hashing every history of that length")
+    void digestIsKeyed() {
+        String history = "1*3*2";
+        UssdSession stored = UssdSession.decode(UssdSession.of("sid-digest",
+                new State("fr", "rights.menu", 0, List.of()), history, null, DIGEST).encode());
+        // Every string of digits and stars as long as the history: 11^5 candidates.
+        String alphabet = "0123456789*";
+        int n = stored.hl();
+        List<String> unkeyedMatches = new ArrayList<>();
+        char[] c = new char[n];
+        for (int i = 0; i < Math.pow(alphabet.length(), n); i++) {
+            int x = i;
+            for (int k = 0; k < n; k++, x /= alphabet.length()) c[k] = alphabet.charAt(x % alphabet.length());
+            String guess = new String(c);
+            // The digest stored before it was keyed: the first 12 bytes of SHA-256, Base64.
+            String unkeyed = Base64.getEncoder().withoutPadding()
+                    .encodeToString(Arrays.copyOf(Digests.sha256(guess), 12));
+            if (unkeyed.equals(stored.hk())) unkeyedMatches.add(guess);
+        }
+        assertThat(unkeyedMatches).isEmpty();
+        assertThat(stored.hk()).isEqualTo(KEYED.typed("caller-a", history))
+                .isNotEqualTo(KEYED.typed("caller-b", history))
+                .isNotEqualTo(new CallerHash("another-key-0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII))
+                        .typed("caller-a", history));
+    }
+
+    @Test
+    @DisplayName("a session stored with the old unkeyed digest is not read: the caller starts over")
+    void oldUnkeyedSessionStartsOver() {
+        String old = "{\"s\":\"sid-digest\",\"l\":\"fr\",\"n\":\"rights.menu\",\"hl\":3,\"hh\":\"bVj3yQ3l0TUy7Cb5\"}";
+        assertThat(UssdSession.decode(old)).isNull();
     }
 
     @ParameterizedTest(name = "''{0}''")
