@@ -23,12 +23,19 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * The flows as a text conversation (SMS or WhatsApp): a keyword or any first message starts, the
- * texter answers with numbers, {@code 0}/{@code 00} as on USSD. STOP and START work at any point.
- * Twilio retries a webhook it thinks failed, so each MessageSid is answered once and its reply kept:
- * a retry gets the same reply and does not move the conversation twice.
+ * texter answers with numbers, {@code 0}/{@code 00} as on USSD. STOP and START work at any point;
+ * after STOP only START and the help words are answered (Twilio blocks anything else, error 21610).
+ *
+ * <p>Twilio retries a webhook it thinks failed, so each MessageSid is answered once and its reply kept.
+ * The reply is written in the same script as the conversation's new state, and only after what the
+ * message asked for (an opt-out, a call-back) is stored: a retry finds either nothing — then the
+ * message is answered afresh, its effect run again — or the reply, which it gets back without moving
+ * the conversation twice. Deliveries of one person's messages, retries included, take turns under a
+ * short lock, so a retry never runs beside the first delivery.
  *
  * <p>Keys: {@code taama:{caller}:chat:<channel>} (state, CHAT_SESSION_TTL_SECONDS),
  * {@code taama:{caller}:msg:<digest of MessageSid>} (the reply, encrypted, 24 h),
@@ -40,8 +47,8 @@ public final class ChatService {
     static final Duration LOCK_TTL = Duration.ofSeconds(5);
     static final Duration LOCK_RETRY = Duration.ofMillis(50);
     static final int LOCK_TRIES = 40;
-    /** What a retry gets while the first delivery of the same message is still being answered. */
-    static final String IN_PROGRESS = "";
+    /** What an opted-out texter gets for anything but START or a help word: nothing. */
+    static final String SILENT = "";
 
     private final Engine sms;
     private final Engine whatsapp;
@@ -77,22 +84,36 @@ public final class ChatService {
     public Future<String> handle(Inbound m) {
         String caller = callers.ofAddress(m.number());
         String replayKey = "taama:{" + caller + "}:msg:" + HexFormat.of().formatHex(Digests.sha256(m.messageSid()), 0, 12);
-        return redis.setIfAbsent(replayKey, IN_PROGRESS, REPLAY_TTL).compose(first -> {
-            String bound = caller + ":" + replayKey;
-            if (!first) {
-                count(m.channel(), "replayed");
-                return redis.get(replayKey).map(r -> r == null || r.isEmpty() ? IN_PROGRESS : cipher.decrypt(r, bound));
-            }
-            // No extra timeout here: every Redis command has its own, and a timeout that does not
-            // cancel the work would let a retry apply the same message twice.
-            String lockKey = "taama:{" + caller + "}:chat:lock";
-            return lock(lockKey, replayKey, LOCK_TRIES)
-                    .compose(held -> answer(m, caller).andThen(done -> redis.del(lockKey)))
-                    // The reply is kept encrypted: it may be a self-check result.
-                    .compose(reply -> redis.setex(replayKey, cipher.encrypt(reply, bound), REPLAY_TTL).map(v -> reply))
-                    // Not answered: forget the message so Twilio's retry is answered afresh.
-                    .recover(err -> redis.del(replayKey).transform(ignored -> Future.failedFuture(err)));
-        });
+        String lockKey = "taama:{" + caller + "}:chat:lock";
+        String owner = UUID.randomUUID().toString();
+        // No extra timeout here: every Redis command has its own, and a timeout that does not
+        // cancel the work would let a retry apply the same message twice.
+        return lock(lockKey, owner, LOCK_TRIES)
+                .compose(held -> redis.get(replayKey))
+                .compose(kept -> {
+                    String reply = kept(kept, caller + ":" + replayKey);
+                    if (reply != null) {
+                        count(m.channel(), "replayed");
+                        return Future.succeededFuture(reply);
+                    }
+                    return answer(m, caller, replayKey);
+                })
+                // Released on failure too: a lock command that timed out here may still reach Redis
+                // (it was only slow), and this release, sent after it, then removes it.
+                .andThen(done -> redis.delIfEqual(lockKey, owner));
+    }
+
+    /**
+     * The reply kept for a MessageSid, or null when it was not answered. An empty value is the
+     * "in progress" marker older versions wrote before answering: it says nothing was stored.
+     */
+    private String kept(String stored, String bound) {
+        if (stored == null || stored.isEmpty()) return null;
+        try {
+            return cipher.decrypt(stored, bound);
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /**
@@ -109,31 +130,40 @@ public final class ChatService {
         });
     }
 
-    private Future<String> answer(Inbound m, String caller) {
+    private Future<String> answer(Inbound m, String caller, String replayKey) {
         Engine engine = m.channel() == Channel.WHATSAPP ? whatsapp : sms;
         String sessionKey = "taama:{" + caller + "}:chat:" + m.channel().id();
         String langKey = "taama:{" + caller + "}:lang";
-        List<Future<?>> sideWrites = new ArrayList<>();
-        if (m.channel() == Channel.WHATSAPP) {
-            sideWrites.add(window.touch(caller));
-        }
-        return redis.mget(sessionKey, langKey).compose(values -> {
+        String bound = caller + ":" + replayKey;
+        Future<?> windowTouched = m.channel() == Channel.WHATSAPP ? window.touch(caller) : Future.succeededFuture();
+        Future<List<String>> stored = redis.mget(sessionKey, langKey);
+        Future<Boolean> stopped = consent.optedOut(caller);
+        return Future.all(stored, stopped).compose(loaded -> {
+            List<String> values = stored.result();
             State state = StateJson.decode(values.get(0), (sealed, l) -> SealedVars.open(cipher, sealed, caller, l));
             String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
             String lang = state != null ? state.lang() : savedLang != null ? savedLang : defaultLang;
             Keywords.Kind keyword = keywords.of(m.body());
+            // Each reply below is kept for retries only once what it reports is stored.
             if (keyword == Keywords.Kind.STOP) {
                 count(m.channel(), "stop");
                 return consent.optOut(caller, m.channel(), "keyword")
-                        .map(v -> engine.text(lang, "consent.stopped"));
+                        .compose(v -> keep(engine.text(lang, "consent.stopped"), List.of(), replayKey, bound, windowTouched));
             }
             if (keyword == Keywords.Kind.START) {
                 count(m.channel(), "start");
                 return consent.optIn(caller, m.number(), m.channel(), lang, null)
-                        .map(v -> engine.text(lang, "consent.started"));
+                        .compose(v -> keep(engine.text(lang, "consent.started"), List.of(), replayKey, bound, windowTouched));
             }
+            if (stopped.result()) {
+                // Twilio would refuse to deliver anything else to a number that sent STOP (21610).
+                boolean help = keyword == Keywords.Kind.HELP;
+                count(m.channel(), help ? "help_stopped" : "stopped_silent");
+                return keep(help ? engine.text(lang, "consent.help") : SILENT, List.of(), replayKey, bound, windowTouched);
+            }
+            boolean first = state == null;
             Step step;
-            if (state == null || keyword == Keywords.Kind.MENU) {
+            if (first || keyword == Keywords.Kind.MENU || keyword == Keywords.Kind.HELP) {
                 step = engine.start(lang, savedLang != null);
             } else {
                 step = engine.step(state, m.body());
@@ -143,24 +173,47 @@ public final class ChatService {
             if (m.media() > 0 && (m.body() == null || m.body().isBlank())) {
                 reply = engine.text(lang, "chat.text_only") + "\n" + reply;
             }
+            if (first) reply = intro(engine, savedLang) + "\n" + reply;
             String finalReply = reply;
             // What the texter asked for happens first; the conversation moves on only when it did.
             // A WhatsApp id is not a number to call or text back, so effects get none.
             return effects.run(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
                     .compose(done -> {
-                        List<Future<?>> writes = new ArrayList<>(sideWrites);
-                        writes.add(redis.setex(sessionKey,
+                        List<Redis.Write> writes = new ArrayList<>(2);
+                        writes.add(new Redis.Write(sessionKey,
                                 StateJson.encode(step.state(), SealedVars.seal(cipher, step.state(), caller)),
                                 config.chatSessionTtl()));
                         if (step.outcome() == Step.Outcome.LANGUAGE_SET) {
-                            writes.add(redis.setex(langKey, step.state().lang(), config.languageTtl()));
+                            writes.add(new Redis.Write(langKey, step.state().lang(), config.languageTtl()));
                         }
-                        return Future.all(writes).map(v -> finalReply);
+                        return keep(finalReply, writes, replayKey, bound, windowTouched);
                     }, failed -> {
+                        // Not kept: a retry of this message runs the effect again.
                         count(m.channel(), "effect_failed");
                         return Future.succeededFuture(engine.text(lang, "common.unavailable"));
                     });
         });
+    }
+
+    /**
+     * The first reply of a conversation says what Taama is and that STOP stops messages: in the
+     * texter's language, or in every language while we do not know theirs (as the language menu does).
+     */
+    private String intro(Engine engine, String knownLang) {
+        if (knownLang != null) return engine.text(knownLang, "chat.intro");
+        StringBuilder b = new StringBuilder(engine.text(defaultLang, "chat.intro"));
+        for (String l : Locales.LANGUAGES) {
+            if (!l.equals(defaultLang)) b.append('\n').append(engine.text(l, "chat.intro"));
+        }
+        return b.toString();
+    }
+
+    /** Writes the new state and the reply (encrypted: it may be a self-check result) together. */
+    private Future<String> keep(String reply, List<Redis.Write> state, String replayKey, String bound,
+                                Future<?> windowTouched) {
+        List<Redis.Write> writes = new ArrayList<>(state);
+        writes.add(new Redis.Write(replayKey, cipher.encrypt(reply, bound), REPLAY_TTL));
+        return Future.all(redis.setAll(writes), windowTouched).map(v -> reply);
     }
 
     private void count(Channel channel, String outcome) {

@@ -9,14 +9,15 @@ import java.util.Map;
 
 /**
  * The words a texter sends to steer the service rather than answer a menu: to start or see the menu,
- * to stop all messages, to start them again. Read from {@code keywords.*} in every language (a
+ * to ask for help (the menu again, or after STOP what Taama is and how to restart), to stop all
+ * messages, to start them again. Read from {@code keywords.*} in every language (a
  * caller may write STOP whatever language they chose), compared without case or accents.
  */
 public final class Keywords {
-    public enum Kind { MENU, STOP, START }
+    public enum Kind { MENU, HELP, STOP, START }
 
-    public static final Map<Kind, String> KEYS = Map.of(
-            Kind.MENU, "keywords.menu", Kind.STOP, "keywords.stop", Kind.START, "keywords.start");
+    public static final Map<Kind, String> KEYS = Map.of(Kind.MENU, "keywords.menu", Kind.HELP, "keywords.help",
+            Kind.STOP, "keywords.stop", Kind.START, "keywords.start");
 
     private final Map<String, Kind> words = new HashMap<>();
 

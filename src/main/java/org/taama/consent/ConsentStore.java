@@ -64,6 +64,11 @@ public final class ConsentStore {
                 h.get("lang"), h.get("region"), h.get("at")));
     }
 
+    /** True when the caller said stop and has not said start since (one field read). */
+    public Future<Boolean> optedOut(String caller) {
+        return redis.hget(key(caller), "status").map("out"::equals);
+    }
+
     /** Opts out at once: status out, number dropped, removed from every audience. */
     public Future<Void> optOut(String caller, Channel channel, String why) {
         String at = clock.instant().toString();

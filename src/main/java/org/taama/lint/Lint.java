@@ -1,5 +1,6 @@
 package org.taama.lint;
 
+import org.taama.cost.SmsSegments;
 import org.taama.flow.Engine;
 import org.taama.flow.FlowSet;
 import org.taama.flow.Node;
@@ -33,8 +34,8 @@ public final class Lint {
     /** Texts the engine itself shows on every channel. */
     public static final List<String> ENGINE_KEYS =
             List.of("common.back", "common.home", "common.more", "common.invalid", "common.unavailable",
-                    "keywords.menu", "keywords.stop", "keywords.start", "consent.stopped", "consent.started",
-                    "chat.text_only");
+                    "keywords.menu", "keywords.help", "keywords.stop", "keywords.start", "consent.stopped",
+                    "consent.started", "consent.help", "chat.intro", "chat.text_only");
 
     private Lint() {}
 
@@ -181,6 +182,15 @@ public final class Lint {
                         problems.add(Problem.error(node.file(), local(node), lang,
                                 "after a wrong choice the hint and the choices do not fit one screen: shorten common.invalid or the options"));
                     }
+                }
+            }
+            // The first chat reply starts with this line (both languages' while the texter's is unknown).
+            if (locales.has(lang, "chat.intro")) {
+                String intro = locales.text(lang, "chat.intro");
+                int parts = SmsSegments.of(spelling.apply(intro)).segments();
+                if (intro.contains("\n") || parts > 1) {
+                    problems.add(Problem.error("locales/" + locales.entry(lang, "chat.intro").file(), null, lang,
+                            "chat.intro must be one line that fits one SMS; it takes " + parts + " SMS"));
                 }
             }
             String apology = engine.text("fr", "common.unavailable") + "\n" + engine.text("bm", "common.unavailable");

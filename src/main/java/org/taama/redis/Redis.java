@@ -196,6 +196,35 @@ public final class Redis implements AutoCloseable {
         return on(commands.<T>eval(script, type, keys, args));
     }
 
+    /** One key to write with {@link #setAll}: its value and how long it lives. */
+    public record Write(String key, String value, Duration ttl) {}
+
+    private static final String SET_ALL =
+            "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
+
+    /**
+     * Writes several keys in one script: Redis runs nothing else in between, so a reader (or a retry)
+     * sees all of them or none. The keys must share a hash slot (one caller's tag).
+     */
+    public Future<Void> setAll(List<Write> writes) {
+        String[] keys = new String[writes.size()];
+        String[] args = new String[2 * writes.size()];
+        for (int i = 0; i < writes.size(); i++) {
+            keys[i] = writes.get(i).key();
+            args[2 * i] = writes.get(i).value();
+            args[2 * i + 1] = Long.toString(writes.get(i).ttl().toMillis());
+        }
+        return this.<Long>eval(SET_ALL, ScriptOutputType.INTEGER, keys, args).mapEmpty();
+    }
+
+    private static final String DEL_IF_EQUAL =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    /** Deletes a key only while it still holds this value (a lock released by its owner only). */
+    public Future<Boolean> delIfEqual(String key, String value) {
+        return this.<Long>eval(DEL_IF_EQUAL, ScriptOutputType.INTEGER, new String[]{key}, value).map(n -> n == 1);
+    }
+
     public Future<String> hget(String key, String field) {
         return on(commands.hget(key, field));
     }

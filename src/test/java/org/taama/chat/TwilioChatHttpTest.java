@@ -205,6 +205,16 @@ class TwilioChatHttpTest {
         return text("fr", "main.language");
     }
 
+    /**
+     * How the first reply of a conversation opens: what Taama is and that STOP stops messages, in
+     * both languages while the texter's is unknown, then the language menu.
+     */
+    static String firstReply(boolean whatsapp) {
+        Spelling spelling = whatsapp ? Spelling.STANDARD : SMS;
+        return spelling.apply(text("fr", "chat.intro")) + "\n" + spelling.apply(text("bm", "chat.intro"))
+                + "\n" + languageMenu();
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     @Nested
@@ -294,13 +304,14 @@ class TwilioChatHttpTest {
             boolean whatsapp = form.get("From").startsWith("whatsapp:");
             // Any first message from someone new gets the (bilingual) language menu.
             Spelling spelling = whatsapp ? Spelling.STANDARD : SMS;
-            assertThat(reply).contains(languageMenu())
+            String intro = spelling.apply(text("fr", "chat.intro")) + "\n" + spelling.apply(text("bm", "chat.intro"));
+            assertThat(reply).startsWith(intro).contains(languageMenu())
                     .contains("1. " + spelling.apply(text("fr", "main.language.fr")))
                     .contains("2. " + spelling.apply(text("fr", "main.language.bm")));
             boolean mediaOnly = !"0".equals(form.get("NumMedia")) && form.get("Body") == null;
             if (mediaOnly) {
                 String textOnly = whatsapp ? text("fr", "chat.text_only") : sms("fr", "chat.text_only");
-                assertThat(reply).startsWith(textOnly);
+                assertThat(reply).startsWith(intro + "\n" + textOnly);
             } else {
                 assertThat(reply).doesNotContain(text("fr", "chat.text_only"));
             }
@@ -416,7 +427,7 @@ class TwilioChatHttpTest {
 
             String first = t.send("Salut");
             // GSM-safe: "Français" loses its cedilla (lower-case ç is not GSM-7).
-            assertThat(first).startsWith(languageMenu())
+            assertThat(first).startsWith(firstReply(false))
                     .contains("1. Francais").contains("2. Bamanankan");
 
             String home = t.send("1");
@@ -448,11 +459,35 @@ class TwilioChatHttpTest {
             assertThat(again).isEqualTo(home);
         }
 
+        @ParameterizedTest(name = "WhatsApp: {0}")
+        @ValueSource(booleans = {false, true})
+        @DisplayName("the first reply says in one line per language what Taama is and that STOP stops messages; later replies do not")
+        void firstReplySaysWhatTaamaIs(boolean whatsapp) {
+            Spelling spelling = whatsapp ? Spelling.STANDARD : SMS;
+            Texter t = new Texter(whatsapp);
+
+            String first = t.send("Bonjour");
+
+            String fr = spelling.apply(text("fr", "chat.intro"));
+            String bm = spelling.apply(text("bm", "chat.intro"));
+            assertThat(first.split("\n")).startsWith(fr, bm);
+            assertThat(first).isEqualTo(firstReply(whatsapp) + first.substring(firstReply(whatsapp).length()));
+            for (String line : List.of(fr, bm)) {
+                assertThat(line).contains("Taama").contains("STOP");
+            }
+            if (!whatsapp) assertThat(org.taama.cost.SmsSegments.of(first).segments()).as("SMS parts").isLessThanOrEqualTo(3);
+
+            String home = t.send("1");
+            assertThat(home).startsWith(spelling.apply(text("fr", "main.home"))).doesNotContain(fr);
+            assertThat(t.send("MENU")).isEqualTo(home);
+            assertThat(t.send("1")).doesNotContain(fr);
+        }
+
         @Test
         @DisplayName("in Bambara over WhatsApp the standard orthography; the same screen over SMS is GSM-safe")
         void bambaraOverWhatsAppAndSms() {
             Texter wa = Texter.whatsapp();
-            assertThat(wa.send("I ni ce")).startsWith(languageMenu());
+            assertThat(wa.send("I ni ce")).startsWith(firstReply(true));
 
             String waHome = wa.send("2");
             assertThat(waHome).startsWith(text("bm", "main.home"))
@@ -460,10 +495,12 @@ class TwilioChatHttpTest {
                     .contains("4. " + text("bm", "main.home.help"));
             assertThat(waHome).containsAnyOf("ɛ", "ɔ");
 
-            // The same caller writes by SMS: their language is known, so the main menu comes at once.
+            // The same caller writes by SMS: their language is known, so the main menu comes at once,
+            // after the one line saying what Taama is, in their language only.
             Texter sameBySms = wa.onSms();
             String bySms = sameBySms.send("I ni ce");
-            assertThat(bySms).startsWith(sms("bm", "main.home"))
+            assertThat(bySms).startsWith(sms("bm", "chat.intro") + "\n" + sms("bm", "main.home"))
+                    .doesNotContain(sms("fr", "chat.intro"))
                     .contains("2. " + sms("bm", "main.home.signs"));
             assertThat(bySms).doesNotContain("ɛ").doesNotContain("ɔ").doesNotContain("ɲ").doesNotContain("ŋ")
                     .containsAnyOf("è", "ò");
@@ -491,7 +528,7 @@ class TwilioChatHttpTest {
                     "LOCALES_DIR", locs.toString()))) {
                 Texter t = Texter.sms();
                 String home = Twilio.post(paged.port(), t.form(Texter.freshSid(), "MENU")).message();
-                assertThat(home).startsWith(languageMenu());
+                assertThat(home).startsWith(firstReply(false));
                 Twilio.post(paged.port(), t.form(Texter.freshSid(), "1")).message();
                 String rights = Twilio.post(paged.port(), t.form(Texter.freshSid(), "1")).message();
                 assertThat(rights).startsWith(sms("fr", "rights.menu"));
@@ -536,7 +573,7 @@ class TwilioChatHttpTest {
         @DisplayName("the same MessageSid twice gets the same reply and moves the conversation once")
         void sameMessageTwice() {
             Texter t = Texter.sms();
-            assertThat(t.send("Salut")).startsWith(languageMenu());
+            assertThat(t.send("Salut")).startsWith(firstReply(false));
 
             Map<String, String> choice = t.form(Texter.freshSid(), "1");
             String first = t.post(choice).message();
@@ -550,22 +587,64 @@ class TwilioChatHttpTest {
         }
 
         @Test
-        @DisplayName("a retry that arrives while the first delivery is still being answered gets an empty Response")
-        void retryWhileInProgress() {
+        @DisplayName("a retry that arrives while the first delivery is still being answered waits its turn and gets the same reply")
+        void retryWhileInProgress() throws Exception {
+            for (int round = 0; round < 5; round++) {
+                Texter t = Texter.sms();
+                assertThat(t.send("Salut")).startsWith(firstReply(false));
+                t.send("1");                                           // Français: main menu
+                Map<String, String> rights = t.form(Texter.freshSid(), "1");
+                var delivery = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.post(rights).message());
+                var retry = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.post(rights).message());
+
+                String first = delivery.get(10, TimeUnit.SECONDS);
+                assertThat(first).as("round " + round).startsWith(sms("fr", "rights.menu"));
+                assertThat(retry.get(10, TimeUnit.SECONDS)).as("round " + round).isEqualTo(first);
+                // Moved once: "1" now picks the first right, not a text two menus down.
+                assertThat(t.send("1")).as("round " + round).startsWith(sms("fr", "rights.definition"));
+            }
+        }
+
+        @Test
+        @DisplayName("an empty marker an older version left before answering is not an answer: the message is answered afresh")
+        void olderInProgressMarkerIsNotAnAnswer() {
             Texter t = Texter.sms();
-            assertThat(t.send("Salut")).startsWith(languageMenu());
+            t.send("Salut");
             Map<String, String> choice = t.form(Texter.freshSid(), "1");
-            // What ChatService writes when it starts answering a MessageSid (ChatService.IN_PROGRESS).
             await(server.redis().setIfAbsent(replayKey(t.number, choice.get("MessageSid")), "", Duration.ofMinutes(1)));
 
-            Twilio.Reply r = t.post(choice);
+            assertThat(t.post(choice).message()).startsWith(sms("fr", "main.home"));
+            assertThat(t.post(choice).message()).as("and kept for the next retry").startsWith(sms("fr", "main.home"));
+        }
 
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.contentType()).startsWith("text/xml");
-            assertThat(r.messages()).isEmpty();
-            assertThat(Twilio.parse(r.body()).getDocumentElement().getTagName()).isEqualTo("Response");
-            // The conversation did not move: "1" still answers the language menu.
-            assertThat(t.send("1")).startsWith(sms("fr", "main.home"));
+        @Test
+        @DisplayName("a retry with the same MessageSid but another Body gets the first reply and changes nothing")
+        void sameSidOtherBody() {
+            Texter t = Texter.sms();
+            t.send("Salut");
+            String sid = Texter.freshSid();
+            String home = t.post(t.form(sid, "1")).message();
+            assertThat(home).startsWith(sms("fr", "main.home"));
+
+            assertThat(t.post(t.form(sid, "2")).message()).isEqualTo(home);
+            assertThat(t.post(t.form(sid, "STOP")).message()).isEqualTo(home);
+            assertThat(consent(t.number)).as("the forged STOP was not applied").isEmpty();
+            assertThat(t.send("1")).startsWith(sms("fr", "rights.menu"));
+        }
+
+        @Test
+        @DisplayName("a MessageSid reused from another number gets that number's own answer, never the first one's reply")
+        void sameSidOtherNumber() {
+            Texter a = Texter.sms();
+            Texter b = Texter.sms();
+            String sid = Texter.freshSid();
+            a.send("Salut");
+            a.send("1");
+            assertThat(a.post(a.form(sid, "STOP")).message()).isEqualTo(sms("fr", "consent.stopped"));
+
+            assertThat(b.post(b.form(sid, "Salut")).message()).startsWith(firstReply(false));
+            assertThat(consent(b.number)).isEmpty();
+            assertThat(consent(a.number)).containsEntry("status", "out");
         }
     }
 
@@ -619,7 +698,7 @@ class TwilioChatHttpTest {
         /** A caller who chose a language and then sent START. */
         static Texter subscribed(String lang, boolean whatsapp) {
             Texter t = new Texter(whatsapp);
-            assertThat(t.send("Salut")).startsWith(languageMenu());
+            assertThat(t.send("Salut")).startsWith(firstReply(whatsapp));
             t.send(lang.equals("fr") ? "1" : "2");
             String started = t.send("START");
             assertThat(started).isEqualTo(whatsapp ? text(lang, "consent.started") : sms(lang, "consent.started"));
@@ -684,6 +763,63 @@ class TwilioChatHttpTest {
             assertThat(CIPHER.decrypt(consent(t.number).get("number"), t.caller())).isEqualTo(t.number);
         }
 
+        @ParameterizedTest(name = "WhatsApp: {0}")
+        @ValueSource(booleans = {false, true})
+        @DisplayName("after STOP only START and the help words are answered; anything else gets an empty Response")
+        void afterStopOnlyStartAndHelp(boolean whatsapp) {
+            Texter t = subscribed("fr", whatsapp);
+            Spelling spelling = whatsapp ? Spelling.STANDARD : SMS;
+            t.send("1");                                                  // somewhere in the menus
+            assertThat(t.send("STOP")).isEqualTo(spelling.apply(text("fr", "consent.stopped")));
+            String channel = whatsapp ? "whatsapp" : "sms";
+            String stateBefore = await(server.redis().get("taama:{" + t.caller() + "}:chat:" + channel));
+
+            for (String body : List.of("MENU", "1", "00", "Salut", "", "\u0000\u001b[31m", "9".repeat(1600))) {
+                Twilio.Reply r = t.post(t.form(Texter.freshSid(), body));
+                assertThat(r.status()).as(body).isEqualTo(200);
+                assertThat(r.contentType()).startsWith("text/xml");
+                assertThat(r.messages()).as("nothing sent back to \"%s\"", body).isEmpty();
+            }
+            assertThat(await(server.redis().get("taama:{" + t.caller() + "}:chat:" + channel)))
+                    .as("the conversation did not move").isEqualTo(stateBefore);
+
+            String help = spelling.apply(text("fr", "consent.help"));
+            for (String word : List.of("AIDE", "aide", "HELP", "Info")) {
+                assertThat(t.send(word)).as(word).isEqualTo(help);
+            }
+            assertThat(consent(t.number)).as("help does not opt back in").containsEntry("status", "out");
+
+            assertThat(t.send("START")).isEqualTo(spelling.apply(text("fr", "consent.started")));
+            assertThat(t.send("MENU")).startsWith(spelling.apply(text("fr", "main.home")));
+        }
+
+        @Test
+        @DisplayName("after STOP a Bambara texter's help word gets the Bambara help line")
+        void bambaraHelpAfterStop() {
+            Texter t = subscribed("bm", false);
+            t.send("DABILA");
+            assertThat(t.send("DEME")).isEqualTo(sms("bm", "consent.help"));
+            assertThat(t.send("DƐMƐ")).isEqualTo(sms("bm", "consent.help"));
+            assertThat(t.post(t.form(Texter.freshSid(), "MENU")).messages()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a STOP replayed with the same MessageSid and another Body gets the STOP reply again and stays stopped")
+        void stopReplayedWithAnotherBody() {
+            Texter t = subscribed("fr", false);
+            String sid = Texter.freshSid();
+            String stopped = t.post(t.form(sid, "STOP")).message();
+            assertThat(stopped).isEqualTo(sms("fr", "consent.stopped"));
+            long optOuts = consentLog(t.number).stream().filter(e -> e.getString("action").equals("opt_out")).count();
+
+            for (String body : List.of("START", "STOP", "1", "")) {
+                assertThat(t.post(t.form(sid, body)).message()).as(body).isEqualTo(stopped);
+            }
+            assertThat(consent(t.number)).containsEntry("status", "out").doesNotContainKey("number");
+            assertThat(consentLog(t.number).stream().filter(e -> e.getString("action").equals("opt_out")).count())
+                    .as("the retries did not opt out again").isEqualTo(optOuts);
+        }
+
         @Test
         @DisplayName("the subscribe menu over SMS subscribes with the language and region chosen")
         void subscribeMenu() {
@@ -715,8 +851,8 @@ class TwilioChatHttpTest {
     @DisplayName("6. menu keywords")
     class MenuKeywords {
         @ParameterizedTest(name = "\"{0}\"")
-        @ValueSource(strings = {"MENU", "AIDE", "aide", " Menu ", "Aide!"})
-        @DisplayName("MENU or AIDE in the middle of a conversation goes back to the main menu")
+        @ValueSource(strings = {"MENU", "AIDE", "aide", " Menu ", "Aide!", "HELP"})
+        @DisplayName("MENU or a help word (AIDE, HELP) in the middle of a conversation goes back to the main menu")
         void menuRestarts(String word) {
             Texter t = Texter.sms();
             t.send("Salut");

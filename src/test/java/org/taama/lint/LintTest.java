@@ -46,6 +46,7 @@ class LintTest {
             variant-unknown-channel | locales/fr/main.yaml |  | fr   | 'main.info@telegram': 'telegram' is not a channel
             variant-one-language | locales/bm        |       | bm   | the text 'main.info@whatsapp' is missing: whatsapp would show 'main.info'
             more-unknown-target  | flows/main.yaml   | info  |      | more: 'main.nowhere' is not a node of any flow
+            intro-too-long       | locales/fr/common.yaml |  | fr   | chat.intro must be one line that fits one SMS; it takes 2 SMS
             """)
     @DisplayName("each broken fixture gives an ERROR naming the file, the node and, for texts, the language")
     void brokenFixture(String fixture, String file, String node, String lang, String message) {
@@ -62,7 +63,8 @@ class LintTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"unknown-target", "unreachable", "missing-bm", "missing-fr", "unknown-kind", "missing-spec-version",
-            "number-cut", "source-key", "variant-one-language", "more-unknown-target"})
+            "number-cut", "source-key", "variant-one-language", "more-unknown-target",
+            "intro-too-long"})
     @DisplayName("one breakage gives exactly one error")
     void oneBreakageOneError(String fixture) {
         assertThat(lint(fixture)).filteredOn(Problem::isError).hasSize(1);
