@@ -229,6 +229,64 @@ public final class CaseStore {
                 .map(id);
     }
 
+    /** How long one caller's open-once check may hold its lock (it expires by itself if a node dies). */
+    static final Duration OPEN_LOCK_TTL = Duration.ofSeconds(5);
+    static final Duration OPEN_LOCK_RETRY = Duration.ofMillis(50);
+    static final int OPEN_LOCK_TRIES = 40;
+
+    /** Deletes the lock only when it is still ours (it may have expired and been taken by another request). */
+    private static final String UNLOCK = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """;
+
+    public static String openLockKey(String caller) {
+        return "taama:{" + caller + "}:cases:lock";
+    }
+
+    /**
+     * Opens a case unless this caller already has one open (new, contacted or referred): answers the
+     * new id, or null when one is open — one person asking twice gets one call, and a forged session
+     * cannot fill the operators' queue. Two requests at once are taken one at a time (a per-caller
+     * lock), so they cannot both open one. Only cases the caller asked for count: telling a caller
+     * whether someone else asked for their number to be called would give that away.
+     */
+    public Future<String> openOnce(String caller, String number, String window, boolean leaveMessage, String lang,
+                                   String channel) {
+        if (caller == null || !HASH.matcher(caller).matches()) {
+            return Future.failedFuture(new BadRequest("caller must be a caller hash"));
+        }
+        String lock = openLockKey(caller);
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        String owner = HexFormat.of().formatHex(b);
+        return lock(lock, owner, OPEN_LOCK_TRIES)
+                .compose(held -> hasOpen(caller)
+                        .compose(open -> open ? Future.<String>succeededFuture(null)
+                                : open(caller, number, window, leaveMessage, lang, channel))
+                        .andThen(done -> redis.eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock}, owner)));
+    }
+
+    private Future<Void> lock(String key, String owner, int triesLeft) {
+        return redis.setIfAbsent(key, owner, OPEN_LOCK_TTL).compose(got -> {
+            if (got) return Future.succeededFuture();
+            if (triesLeft <= 0) return Future.failedFuture(new IllegalStateException("another call-back request of this caller is being opened"));
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            redis.vertx().setTimer(OPEN_LOCK_RETRY.toMillis(), t -> lock(key, owner, triesLeft - 1).onComplete(later));
+            return later.future();
+        });
+    }
+
+    /** Whether one of the cases this caller asked for is still open. */
+    private Future<Boolean> hasOpen(String caller) {
+        return redis.smembers(callerKey(caller)).compose(ids -> {
+            List<Future<Map<String, String>>> reads = ids.stream().filter(CaseStore::isId)
+                    .map(id -> redis.hgetall(key(id))).toList();
+            return Future.all(reads).map(v -> reads.stream().map(Future::result).anyMatch(h ->
+                    caller.equals(h.get("caller")) && h.get("status") != null && !"closed".equals(h.get("status"))));
+        });
+    }
+
     // ---------------------------------------------------------------- reads (audited)
 
     /** One page of cases in a status, newest first, without numbers or notes. Counted in the audit ("list"). */

@@ -178,15 +178,22 @@ public final class ChatService {
             // What the texter asked for happens first; the conversation moves on only when it did.
             // A WhatsApp id is not a number to call or text back, so effects get none.
             return effects.run(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
-                    .compose(done -> {
-                        List<Redis.Write> writes = new ArrayList<>(2);
-                        writes.add(new Redis.Write(sessionKey,
-                                StateJson.encode(step.state(), SealedVars.seal(cipher, step.state(), caller)),
-                                config.chatSessionTtl()));
-                        if (step.outcome() == Step.Outcome.LANGUAGE_SET) {
-                            writes.add(new Redis.Write(langKey, step.state().lang(), config.languageTtl()));
+                    .compose(outcome -> {
+                        // The reply says what really happened (e.g. a call-back already registered).
+                        Step told = engine.settle(step, outcome);
+                        if (told == null) {
+                            count(m.channel(), "effect_failed");
+                            return Future.succeededFuture(engine.text(lang, "common.unavailable"));
                         }
-                        return keep(finalReply, writes, replayKey, bound, windowTouched);
+                        List<Redis.Write> writes = new ArrayList<>(2);
+                        // A conversation that reached its end starts afresh with the next message.
+                        writes.add(told.screen().end() ? Redis.Write.deletion(sessionKey) : new Redis.Write(sessionKey,
+                                StateJson.encode(told.state(), SealedVars.seal(cipher, told.state(), caller)),
+                                config.chatSessionTtl()));
+                        if (told.outcome() == Step.Outcome.LANGUAGE_SET) {
+                            writes.add(new Redis.Write(langKey, told.state().lang(), config.languageTtl()));
+                        }
+                        return keep(told == step ? finalReply : told.screen().text(), writes, replayKey, bound, windowTouched);
                     }, failed -> {
                         // Not kept: a retry of this message runs the effect again.
                         count(m.channel(), "effect_failed");

@@ -204,6 +204,26 @@ public final class Config {
         if (days < 1) throw new IllegalArgumentException("AUDIT_RETENTION_DAYS must be at least 1");
         return days;
     }
+    /**
+     * At most this many "send me this by SMS" texts per number in a day (SMS_PER_NUMBER_PER_DAY,
+     * default 3, at least 1): a forged USSD session cannot make us text one number without end.
+     */
+    public int smsPerNumberPerDay() {
+        int n = integer("SMS_PER_NUMBER_PER_DAY", 3);
+        if (n < 1) throw new IllegalArgumentException("SMS_PER_NUMBER_PER_DAY must be at least 1");
+        return n;
+    }
+    /**
+     * Country codes SMS may be sent to (SMS_ALLOWED_COUNTRIES, comma-separated, default 223): texts
+     * to anywhere else are refused before Twilio is asked, so nobody can pump SMS to premium numbers.
+     */
+    public java.util.List<String> smsAllowedCountries() {
+        return countries("SMS_ALLOWED_COUNTRIES");
+    }
+    /** Country codes a call-back may be asked for (CALLBACK_ALLOWED_COUNTRIES, default 223): operators call only there. */
+    public java.util.List<String> callbackAllowedCountries() {
+        return countries("CALLBACK_ALLOWED_COUNTRIES");
+    }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */
@@ -231,6 +251,21 @@ public final class Config {
     private String text(String name, String dflt) {
         String v = env.get(name);
         return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    /** A list of E.164 country codes (1 to 3 digits each); never empty, so a typo cannot open every country. */
+    private java.util.List<String> countries(String name) {
+        String v = text(name, "223");
+        java.util.List<String> codes = new java.util.ArrayList<>();
+        for (String part : v.split(",")) {
+            String c = part.strip();
+            if (c.startsWith("+")) c = c.substring(1);
+            if (!c.matches("[1-9][0-9]{0,2}")) {
+                throw new IllegalArgumentException(name + " must list country codes such as 223,226, not '" + v + "'");
+            }
+            codes.add(c);
+        }
+        return java.util.List.copyOf(codes);
     }
 
     private int integer(String name, int dflt) {

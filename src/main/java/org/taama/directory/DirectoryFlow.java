@@ -46,6 +46,11 @@ public final class DirectoryFlow {
     public static final String HELPLINES = "help.menu";
     public static final String SMS_SENT = "help.sms_sent";
     public static final String SEND_SMS = "common.send_sms";
+    /** The warning before sending, its button, and where the outcomes lead: as for the helplines. */
+    public static final String SMS_WARNING = "help.sms_warning";
+    public static final String SMS_SEND = "help.sms_send";
+    public static final Map<String, String> SMS_OUTCOMES = Map.of(
+            "failed", "help.sms_failed", "limit", "help.sms_limit", "refused", "help.sms_refused");
     /** Services (or regions) per list screen at most, before "98 Suite". */
     public static final int MAX_PER_SCREEN = 7;
     /** The prefix of the label keys translators edit, and of the generated keys. */
@@ -58,7 +63,7 @@ public final class DirectoryFlow {
     static {
         List<String> r = new ArrayList<>(List.of("regions", "other_region", "other_region.text", "helplines",
                 "region_menu", "list_title", "none", "field.town", "field.offers", "field.who", "field.phone",
-                "no_phone", "field.hours", "field.cost", "verified", "unverified"));
+                "no_phone", "sms", "field.hours", "field.cost", "verified", "unverified"));
         Directory.CATEGORIES.forEach((c, subs) -> {
             r.add("cat." + c);
             subs.forEach(s -> r.add("sub." + s));
@@ -162,11 +167,23 @@ public final class DirectoryFlow {
         node("r_" + region, "menu", "dir.r." + region, categories);
     }
 
+    /**
+     * The details, and "send by SMS" when a source gives a phone: first the warning that the SMS
+     * stays on the phone, then an SMS holding the name and the number only (the details say what
+     * the service does; the SMS must not).
+     */
     private void service(Directory.Service s, Option helplines) {
         text("dir.s." + s.id(), lang -> details(s, lang));
+        if (s.phone().isEmpty()) {
+            node("s_" + s.id(), "message", "dir.s." + s.id(), List.of(helplines));
+            return;
+        }
+        String sms = "dir.sms." + s.id();
+        text(sms, lang -> label(lang, "sms").replace("{name}", s.name().in(lang)).replace("{phone}", s.phone()));
+        node("sms_" + s.id(), "message", SMS_WARNING, List.of(
+                new Option(SMS_SEND, SMS_SENT, null, "sms", null, Map.of(), null, sms, SMS_OUTCOMES)));
         node("s_" + s.id(), "message", "dir.s." + s.id(), List.of(
-                new Option(SEND_SMS, SMS_SENT, null, "sms", null),
-                helplines));
+                new Option(SEND_SMS, id("sms_" + s.id()), null), helplines));
     }
 
     /**

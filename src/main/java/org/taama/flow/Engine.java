@@ -7,6 +7,7 @@ import org.taama.i18n.Spelling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -28,6 +29,8 @@ public final class Engine {
     public static final String BACK = "0";
     public static final String HOME = "00";
     public static final String MORE = "98";
+    /** The session answer holding the locale key of the SMS the caller asked for (read back by {@code {sms}}). */
+    public static final String SMS_VAR = "sms";
 
     private static final int CACHE_LIMIT = 4096;
 
@@ -36,6 +39,9 @@ public final class Engine {
     private final Spelling spelling;
     private final Predicate<String> fits;
     private final String channel;
+    /** The nodes as this channel shows them: without the options it cannot carry out. */
+    private final Map<String, Node> shown = new ConcurrentHashMap<>();
+    private final Set<String> unavailable;
     /** Pagination depends only on the texts, so it is worked out once per (body, footers). */
     private final Map<String, List<String>> pageCache = new ConcurrentHashMap<>();
     /** Screens of content nodes are the same for every caller at the same place: render each once. */
@@ -51,12 +57,25 @@ public final class Engine {
 
     /** @param channel which channel's text variants to show: one of {@link Locales#CHANNELS} */
     public Engine(FlowSet flows, Locales locales, Spelling spelling, Predicate<String> fits, String channel) {
+        this(flows, locales, spelling, fits, channel, Set.of());
+    }
+
+    /**
+     * @param channel     which channel's text variants to show: one of {@link Locales#CHANNELS}
+     * @param unavailable actions this channel cannot carry out (e.g. "sms" without an SMS sender, or
+     *                    in a conversation that already is SMS): options doing them are not offered,
+     *                    nor options leading to a screen whose every choice does them (the warning
+     *                    before sending an SMS)
+     */
+    public Engine(FlowSet flows, Locales locales, Spelling spelling, Predicate<String> fits, String channel,
+                  Set<String> unavailable) {
         if (!Locales.CHANNELS.contains(channel)) throw new IllegalArgumentException("unknown channel " + channel);
         this.flows = flows;
         this.locales = locales;
         this.spelling = spelling;
         this.fits = fits;
         this.channel = channel;
+        this.unavailable = Set.copyOf(unavailable);
     }
 
     public String channel() {
@@ -101,7 +120,7 @@ public final class Engine {
             return answer(prev == null ? home(s) : sane(prev), Step.Outcome.BACK, false);
         }
         Rendered now = render(s, false);
-        Node node = flows.node(s.node());
+        Node node = node(s.node());
         if (in.equals(MORE) && s.page() < now.pages() - 1) {
             return answer(s.at(s.node(), s.page() + 1), Step.Outcome.PAGED, false);
         }
@@ -113,11 +132,14 @@ public final class Engine {
         if (choice >= 1 && choice <= now.choices()) {
             Option picked = node.options().get(choice - 1);
             State next = sane(node.kind().choose(node, s, choice - 1)).withVars(picked.set());
+            // The screen saying the SMS could not be sent still gives its text: it is kept for {sms}.
+            if (picked.sms() != null) next = next.withVars(Map.of(SMS_VAR, picked.sms()));
             boolean language = node.kind() instanceof LanguageKind;
             Step step = answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
             List<Effect> effects = new ArrayList<>(2);
             if (picked.action() != null) {
-                effects.add(new Effect(picked.action(), node.text(), s.lang(), picked.region(), next.vars()));
+                String textKey = picked.sms() != null ? picked.sms() : node.text();
+                effects.add(new Effect(picked.action(), textKey, s.lang(), picked.region(), next.vars(), picked.on()));
             }
             if (picked.tally() != null) effects.add(new Effect("tally", null, s.lang(), null, Map.of("name", picked.tally())));
             return effects.isEmpty() ? step : new Step(step.state(), step.screen(), step.outcome(), List.copyOf(effects));
@@ -130,9 +152,27 @@ public final class Engine {
         return answer(s, Step.Outcome.INVALID, true);
     }
 
+    /**
+     * The step that tells what really happened once the channel carried out the step's effects:
+     * the step itself when it happened ({@link Effect#OK}), else the screen the option routes that
+     * outcome to ({@code on:}), entered from the screen where the caller chose. Null when no option
+     * routes that outcome: the channel then apologises instead of claiming anything.
+     */
+    public Step settle(Step step, String outcome) {
+        if (outcome == null || Effect.OK.equals(outcome)) return step;
+        for (Effect e : step.effects()) {
+            String target = e.on().get(outcome);
+            if (target == null || flows.node(target) == null) continue;
+            State from = step.state().previous();
+            State base = from == null ? home(step.state()) : from;
+            return answer(sane(base.forward(target)), Step.Outcome.MOVED, false);
+        }
+        return null;
+    }
+
     /** The screen for a state, as {@link #step} would show it; the lint uses this too. */
     public Rendered render(State s, boolean invalid) {
-        Node node = flows.node(s.node());
+        Node node = node(s.node());
         if (!node.kind().cacheable()) return renderNow(node, s, invalid);
         ScreenKey key = new ScreenKey(node.id(), s.lang(), s.page(), s.back().isEmpty(), invalid);
         Rendered r = screenCache.get(key);
@@ -181,6 +221,26 @@ public final class Engine {
     public String text(String lang, String key) {
         String t = locales.text(lang, key, channel);
         return spelling.apply(t == null ? key : t);
+    }
+
+    /** A node as this channel shows it. */
+    private Node node(String id) {
+        Node n = flows.node(id);
+        if (n == null || unavailable.isEmpty()) return n;
+        return shown.computeIfAbsent(id, k -> {
+            List<Option> kept = n.options().stream().filter(o -> offered(o, true)).toList();
+            return kept.size() == n.options().size() ? n
+                    : new Node(n.id(), n.file(), n.kind(), n.text(), kept, n.end(), n.params());
+        });
+    }
+
+    /** Whether this channel offers an option: it can do what it does, and what it leads to is not pointless. */
+    private boolean offered(Option o, boolean lookAhead) {
+        if (o.action() != null && unavailable.contains(o.action())) return false;
+        if (!lookAhead) return true;
+        Node target = flows.node(o.go());
+        if (target == null || target.options().isEmpty()) return true;
+        return target.options().stream().anyMatch(t -> offered(t, false));
     }
 
     private Step answer(State s, Step.Outcome outcome, boolean invalid) {

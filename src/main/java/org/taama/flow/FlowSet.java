@@ -160,7 +160,26 @@ public final class FlowSet {
             Map<String, String> set = new LinkedHashMap<>();
             o.path("set").fields().forEachRemaining(e -> set.put(e.getKey(), e.getValue().asText()));
             String tally = o.hasNonNull("tally") ? o.get("tally").asText() : null;
-            options.add(new Option(label, qualify(flow, go), lang, action, region, set, tally));
+            String sms = o.hasNonNull("sms") ? o.get("sms").asText() : null;
+            if ("sms".equals(action) && (sms == null || sms.isBlank())) {
+                problems.add(Problem.error(file, id, null, "option '" + label
+                        + "': do: sms needs sms: (the locale key of the text to send, numbers and neutral words only)"));
+            }
+            Map<String, String> on = new LinkedHashMap<>();
+            o.path("on").fields().forEachRemaining(e -> {
+                if (!Effect.OUTCOMES.contains(e.getKey())) {
+                    problems.add(Problem.error(file, id, null, "option '" + label + "': on: '" + e.getKey()
+                            + "' is not an outcome; use one of " + Effect.OUTCOMES));
+                }
+                on.put(e.getKey(), qualify(flow, e.getValue().asText()));
+            });
+            for (String needed : Option.REQUIRED_OUTCOMES.getOrDefault(action == null ? "" : action, java.util.Set.of())) {
+                if (!on.containsKey(needed)) {
+                    problems.add(Problem.error(file, id, null, "option '" + label + "': do: " + action
+                            + " needs on: { " + needed + ": <node> } (the screen saying it did not happen)"));
+                }
+            }
+            options.add(new Option(label, qualify(flow, go), lang, action, region, set, tally, sms, on));
         }
         if (options.size() > MAX_OPTIONS) {
             problems.add(Problem.error(file, id, null, "at most " + MAX_OPTIONS + " options fit the keys 1 to 9; it has "

@@ -30,19 +30,25 @@ public record Node(String id, String file, NodeKind kind, String text, List<Opti
         return params.get(name);
     }
 
-    /** Every locale key this node shows: its text, its option labels, and its kind's own. */
+    /** Every locale key this node shows or sends: its text, its option labels and SMS texts, and its kind's own. */
     public List<String> textKeys() {
         List<String> keys = new ArrayList<>();
         keys.add(text);
-        options.forEach(o -> keys.add(o.label()));
+        options.forEach(o -> {
+            keys.add(o.label());
+            if (o.sms() != null) keys.add(o.sms());
+        });
         keys.addAll(kind.extraTextKeys(this));
         return keys;
     }
 
-    /** Nodes this node can lead to: its options' targets and its kind's own. */
+    /** Nodes this node can lead to: its options' targets (and outcome screens) and its kind's own. */
     public List<String> targets() {
         List<String> t = new ArrayList<>();
-        options.forEach(o -> t.add(o.go()));
+        options.forEach(o -> {
+            t.add(o.go());
+            t.addAll(o.on().values());
+        });
         String go = params.get("go");
         if (go != null) t.add(go);
         String more = params.get(MORE);

@@ -15,6 +15,7 @@ public final class NodeKinds {
         register(new InputKind());
         register(new ResultKind());
         register(new ResumeKind());
+        register(new ReadbackKind());
     }
 
     private NodeKinds() {}

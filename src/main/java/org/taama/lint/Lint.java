@@ -65,6 +65,12 @@ public final class Lint {
                     problems.add(Problem.error(node.file(), local, null, "option " + (i + 1) + " goes to '" + o.go()
                             + "', which no flow defines"));
                 }
+                o.on().forEach((outcome, target) -> {
+                    if (flows.node(target) == null) {
+                        problems.add(Problem.error(node.file(), local, null, "option '" + o.label() + "': on: "
+                                + outcome + " goes to '" + target + "', which no flow defines"));
+                    }
+                });
             }
             String go = node.param("go");
             if (go != null && flows.node(go) == null) {

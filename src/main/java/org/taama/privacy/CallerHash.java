@@ -54,6 +54,15 @@ public final class CallerHash {
     }
 
     /**
+     * Whether a number's canonical form starts with one of these E.164 country codes ("223"). Country
+     * codes are prefix-free, so one cannot be mistaken for another.
+     */
+    public static boolean inCountries(String number, java.util.List<String> countryCodes) {
+        String digits = normalize(number);
+        return countryCodes.stream().anyMatch(digits::startsWith);
+    }
+
+    /**
      * A caller known by an id that is not a phone number (a WhatsApp business-scoped user id such as
      * "US.1234"): hashed whole, in its own namespace, so "US.1234" and "UK.1234" stay apart.
      */

@@ -188,6 +188,10 @@ public final class Redis implements AutoCloseable {
         return on(commands.incr(key));
     }
 
+    public Future<Long> decr(String key) {
+        return on(commands.decr(key));
+    }
+
     /**
      * Runs a Lua script atomically (EVAL). Keep scripts to keys they are given so they run on Redis
      * Cluster too (all keys in one hash slot).
@@ -196,11 +200,20 @@ public final class Redis implements AutoCloseable {
         return on(commands.<T>eval(script, type, keys, args));
     }
 
-    /** One key to write with {@link #setAll}: its value and how long it lives. */
-    public record Write(String key, String value, Duration ttl) {}
+    /** One key to write with {@link #setAll}: its value and how long it lives; see {@link #deletion}. */
+    public record Write(String key, String value, Duration ttl) {
+        /** A write that deletes the key (a conversation that reached its end). */
+        public static Write deletion(String key) {
+            return new Write(key, "", Duration.ZERO);
+        }
+    }
 
-    private static final String SET_ALL =
-            "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
+    private static final String SET_ALL = """
+            for i = 1, #KEYS do
+              if ARGV[2 * i] == '0' then redis.call('DEL', KEYS[i])
+              else redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end
+            end
+            return #KEYS""";
 
     /**
      * Writes several keys in one script: Redis runs nothing else in between, so a reader (or a retry)

@@ -17,6 +17,7 @@ import org.taama.effects.Effects;
 import org.taama.chat.Keywords;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
+import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
 import org.taama.operators.Accounts;
 import org.taama.operators.Erasure;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** A running Taama server: content checked, Redis connected (embedded or not), HTTP verticles deployed. */
@@ -100,7 +102,6 @@ public final class Server implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         Meters meters = new Meters(metrics);
-        Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, ScreenSize.USSD::fits, ScreenSize.USSD.channel());
         CallerHash callers = new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32));
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
         ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC());
@@ -108,20 +109,35 @@ public final class Server implements AutoCloseable {
         WhatsAppWindow window = new WhatsAppWindow(redis);
         DeliveryStatus delivery = new DeliveryStatus(redis, Clock.systemUTC());
         TwilioSender sender = new TwilioSender(vertx, config, callers, consent, window, delivery);
-        // "Send me this by SMS" needs a sender number; without one the option is quietly a no-op.
-        Effects.SmsOut sms = config.twilioAuthToken() != null && config.twilioSmsFrom() != null
-                ? (number, text) -> sender.sendSms(number, text) : null;
+        // "Send me this by SMS" needs a sender number; without one the option is not offered.
+        Effects.SmsOut sms = config.twilioAuthToken() == null || config.twilioSmsFrom() == null ? null
+                : new Effects.SmsOut() {
+                    @Override
+                    public io.vertx.core.Future<?> send(String number, String text) {
+                        return sender.sendSms(number, text);
+                    }
+
+                    @Override
+                    public boolean allows(String number) {
+                        return sender.allowsSms(number);
+                    }
+                };
         Audit audit = new Audit(redis, Clock.systemUTC(), Duration.ofDays(config.auditRetentionDays()));
         CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers, audit);
         Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
                 (caller, number, when, leave, lang, channel) ->
-                        cases.open(caller, number, when, leave, lang, channel.id()));
+                        cases.openOnce(caller, number, when, leave, lang, channel.id()).map(id -> id != null),
+                new Effects.Limits(config.smsPerNumberPerDay(), config.callbackAllowedCountries()), meters);
+        Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, ScreenSize.USSD::fits,
+                ScreenSize.USSD.channel(), effects.canSms(Channel.USSD) ? Set.of() : Set.of("sms"));
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters);
         ChatService chat = new ChatService(
-                new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits, ScreenSize.SMS.channel()),
+                // A texter already has the text: "send me this by SMS" is for USSD only.
+                new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits, ScreenSize.SMS.channel(),
+                        Set.of("sms")),
                 new Engine(content.flows(), content.locales(), Spelling.STANDARD, ScreenSize.WHATSAPP::fits,
-                        ScreenSize.WHATSAPP.channel()),
+                        ScreenSize.WHATSAPP.channel(), Set.of("sms")),
                 redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC(), audit, new PasswordHashing(vertx));

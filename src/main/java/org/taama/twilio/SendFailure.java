@@ -6,7 +6,7 @@ package org.taama.twilio;
  */
 public abstract sealed class SendFailure extends RuntimeException
         permits SendFailure.RateLimited, SendFailure.Stopped, SendFailure.OutsideWhatsAppWindow,
-        SendFailure.Rejected, SendFailure.Unavailable, SendFailure.Busy {
+        SendFailure.Rejected, SendFailure.Unavailable, SendFailure.Busy, SendFailure.NotAllowed {
     private final Integer code;
 
     SendFailure(String message, Integer code, Throwable cause) {
@@ -67,6 +67,13 @@ public abstract sealed class SendFailure extends RuntimeException
     public static final class Busy extends SendFailure {
         public Busy(int threads, int queue) {
             super("Twilio send queue full (" + threads + " threads busy, " + queue + " waiting): retry later", null, null);
+        }
+    }
+
+    /** The number's country is not in SMS_ALLOWED_COUNTRIES: refused before Twilio was asked. Never retry. */
+    public static final class NotAllowed extends SendFailure {
+        public NotAllowed() {
+            super("SMS to this country is not allowed (SMS_ALLOWED_COUNTRIES)", null, null);
         }
     }
 }

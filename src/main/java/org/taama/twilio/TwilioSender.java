@@ -60,6 +60,7 @@ public final class TwilioSender implements AutoCloseable {
     private final Vertx vertx;
     private final TwilioRestClient client;
     private final String smsFrom;
+    private final java.util.List<String> smsCountries;
     private final String whatsappFrom;
     private final String templateSid;
     private final String statusCallback;
@@ -85,6 +86,7 @@ public final class TwilioSender implements AutoCloseable {
         this.window = window;
         this.statuses = statuses;
         this.smsFrom = config.twilioSmsFrom();
+        this.smsCountries = config.smsAllowedCountries();
         this.whatsappFrom = config.twilioWhatsappFrom() == null ? null : withPrefix(config.twilioWhatsappFrom());
         this.templateSid = config.whatsappTemplateSid();
         this.statusCallback = config.publicBaseUrl() + STATUS_PATH;
@@ -99,15 +101,31 @@ public final class TwilioSender implements AutoCloseable {
         this.executor.allowCoreThreadTimeOut(true);
     }
 
-    /** Sends an SMS from {@code TWILIO_SMS_FROM}. {@code to} is E.164 ({@code +223…}). */
+    /**
+     * Sends an SMS from {@code TWILIO_SMS_FROM} to {@code to} in any spelling ({@code +223…},
+     * {@code 00223…}, a local 8-digit number), sent as E.164. Every SMS of every feature comes
+     * through here, so the country allow list ({@code SMS_ALLOWED_COUNTRIES}) is checked here:
+     * elsewhere fails with {@link SendFailure.NotAllowed} without asking Twilio.
+     */
     public Future<SendResult> sendSms(String to, String body) {
         Context ctx = context();
         if (smsFrom == null) {
             return Future.failedFuture(new SendFailure.Unavailable("SMS sending is not configured (TWILIO_SMS_FROM unset)", null, null));
         }
         String caller = callers.of(to);
+        if (!allowsSms(to)) {
+            LOG.info("sms send to caller {} refused: country not in SMS_ALLOWED_COUNTRIES", shortHash(caller));
+            return Future.failedFuture(new SendFailure.NotAllowed());
+        }
+        String e164 = "+" + CallerHash.normalize(to);
         return submit(ctx, Channel.SMS, caller, false,
-                () -> Message.creator(new PhoneNumber(to), new PhoneNumber(smsFrom), body));
+                () -> Message.creator(new PhoneNumber(e164), new PhoneNumber(smsFrom), body));
+    }
+
+    /** Whether SMS may go to this number: a plausible number whose country code is in SMS_ALLOWED_COUNTRIES. */
+    public boolean allowsSms(String to) {
+        return to != null && to.length() <= 32 && CallerHash.plausible(to)
+                && CallerHash.inCountries(to, smsCountries);
     }
 
     /**

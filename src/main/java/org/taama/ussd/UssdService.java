@@ -97,11 +97,16 @@ public final class UssdService {
                     } else {
                         step = engine.start(savedLang != null ? savedLang : defaultLang, savedLang != null);
                     }
-                    // What the caller asked for happens before their screen moves on: if a call-back
-                    // cannot be opened, they get the apology and stay where they were.
+                    // What the caller asked for happens before their screen moves on, and the screen
+                    // says what really happened (sent, not sent, limit reached, already registered);
+                    // when nothing can say it (a call-back cannot be opened) they get the apology and
+                    // stay where they were.
                     return effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD)
-                            .compose(v -> save(step, caller, session, sessionKey, langKey, req.text()))
-                            .map(v -> step);
+                            .compose(outcome -> {
+                                Step told = engine.settle(step, outcome);
+                                if (told == null) return Future.failedFuture(new IllegalStateException("no screen for " + outcome));
+                                return save(told, caller, session, sessionKey, langKey, req.text()).map(v -> told);
+                            });
                 })
                 .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .map(step -> {

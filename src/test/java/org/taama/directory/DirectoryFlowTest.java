@@ -99,9 +99,13 @@ class DirectoryFlowTest {
                 if (!Gsm.isGsm7(screen) || !Gsm.fitsUssdScreen(screen)) tooLong.add(st.node() + ": " + screen);
             }
             if (step.screen().end()) continue;
-            for (String key : KEYS) {
+            List<String> keys = new ArrayList<>(KEYS);
+            keys.add("70 12 34 56");   // the call-back's "other number"
+            for (String key : keys) {
                 Step next = engine.step(st, key);
-                if (next.outcome() != Step.Outcome.INVALID) todo.push(next);
+                if (next.outcome() == Step.Outcome.INVALID) continue;
+                todo.push(next);
+                next.effects().forEach(e -> e.on().keySet().forEach(o -> todo.push(engine.settle(next, o))));
             }
         }
         assertThat(tooLong).isEmpty();
@@ -154,23 +158,44 @@ class DirectoryFlowTest {
         assertThat(details.screen().text()).contains(spelling.apply(noPhoneText(lang)));
         assertThat(text.replace("\n", " ")).isEqualTo(spelling.apply(c.locales().text(lang, "dir.s." + service)).replace("\n", " "));
 
+        // No source gives this service a phone: nothing to text, so only the helplines are offered.
         State last = details.state();
         while (engine.render(last, false).choices() == 0) last = engine.step(last, Engine.MORE).state();
-        Step sms = engine.step(last, "1");
-        assertThat(sms.state().node()).isEqualTo("help.sms_sent");
-        assertThat(sms.effects()).hasSize(1);
-        Effect e = sms.effects().get(0);
-        assertThat(e.action()).isEqualTo("sms");
-        assertThat(e.lang()).isEqualTo(lang);
-        assertThat(e.textKey()).isEqualTo("dir.s." + service);
-        String smsText = spelling.apply(c.locales().text(lang, e.textKey()));
-        assertThat(Gsm.isGsm7(smsText)).isTrue();
-        assertThat(smsText).doesNotContain("[").doesNotContain("Source")
-                .contains(spelling.apply(Locales.load(LOCALES, new ArrayList<>()).text(lang, "directory.unverified")));
-
-        Step helplines = engine.step(last, "2");
+        assertThat(engine.render(last, false).choices()).isEqualTo(1);
+        Step helplines = engine.step(last, "1");
         assertThat(helplines.state().node()).isEqualTo("help.menu");
         assertThat(helplines.effects()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fr", "bm"})
+    @DisplayName("a service with a phone: 'send by SMS' warns first, then texts its name and number only")
+    void serviceWithPhoneBySms(String lang) throws Exception {
+        List<Problem> problems = new ArrayList<>();
+        DirectoryFlow.Result r = withDirectory(java.nio.file.Files.readString(
+                Path.of("src/test/resources/directory/valid.yaml")), problems);
+        assertThat(problems).filteredOn(Problem::isError).isEmpty();
+        Engine engine = new Engine(r.flows(), r.locales(), Spelling.GSM_SAFE_NY, Gsm::fitsUssdScreen);
+        State details = new State(lang, "directory.s_second", 0, List.of("main.home#0"));
+        while (engine.render(details, false).choices() == 0) details = engine.step(details, Engine.MORE).state();
+
+        Step warning = engine.step(details, "1");
+        assertThat(warning.state().node()).isEqualTo("directory.sms_second");
+        assertThat(warning.effects()).as("nothing is sent before the warning is read").isEmpty();
+        assertThat(warning.screen().text()).startsWith(Spelling.GSM_SAFE_NY.apply(r.locales().text(lang, "help.sms_warning")));
+
+        Step sms = engine.step(warning.state(), "1");
+        assertThat(sms.state().node()).isEqualTo("help.sms_sent");
+        Effect e = sms.effects().get(0);
+        assertThat(e.action()).isEqualTo("sms");
+        assertThat(e.textKey()).isEqualTo("dir.sms.second");
+        assertThat(r.locales().text(lang, e.textKey())).isEqualTo("Second service: 20 22 33 44");
+        assertThat(e.on()).containsOnlyKeys("failed", "limit", "refused");
+        assertThat(engine.settle(sms, "failed").screen().text()).contains("Second service: 20 22 33 44");
+
+        // A service without a phone offers no SMS at all.
+        assertThat(r.flows().node("directory.s_first").options()).extracting(Option::action).containsOnlyNulls();
+        assertThat(r.flows().nodes()).doesNotContainKey("directory.sms_first");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -49,9 +49,13 @@ class CallbackHttpTest {
         assertThat(phone.type("2").screen()).contains("Tapez le num"); // Un autre numéro
         Ussd.Reply wrong = phone.type("not a number");
         assertThat(wrong.screen()).startsWith("Choix invalide").contains("Tapez le num");
-        String other = "7" + (10_000_000 + (int) (Math.random() * 8_999_999));
-        Ussd.Reply done = phone.type(other);
-        assertThat(done.continues()).isTrue();
+        String local = Phone.freshNumber().substring(4);             // 8 digits, as callers type them
+        String other = "+223" + local;
+        Ussd.Reply check = Screens.continues(phone.type(local.substring(0, 2) + " " + local.substring(2, 4) + " "
+                + local.substring(4, 6) + " " + local.substring(6)));
+        assertThat(check.screen()).contains("+223 " + local.substring(0, 2) + " " + local.substring(2, 4) + " "
+                + local.substring(4, 6) + " " + local.substring(6), "1. Oui, appeler ce num", "2. Taper un autre");
+        Ussd.Reply done = Screens.ends(phone.type("1"));
         assertThat(done.screen()).contains("Demande enregistr");
 
         String token = new JsonObject(post("/api/login", null,
@@ -59,7 +63,7 @@ class CallbackHttpTest {
                 .getString("token");
         HttpResponse<String> list = get("/api/cases?status=new", token);
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(list.body()).doesNotContain(other);
+        assertThat(list.body()).doesNotContain(local);
         JsonObject ours = null;
         JsonArray cases = new JsonObject(list.body()).getJsonArray("cases");
         for (int i = 0; i < cases.size(); i++) {
@@ -73,8 +77,8 @@ class CallbackHttpTest {
         assertThat(post("/api/cases/" + id + "/claim", token, new JsonObject()).statusCode()).isEqualTo(200);
         HttpResponse<String> revealed = post("/api/cases/" + id + "/reveal", token, new JsonObject());
         assertThat(revealed.statusCode()).isEqualTo(200);
-        assertThat(revealed.body()).contains(other);
-        assertThat(get("/api/audit", token).body()).contains(id).doesNotContain(other);
+        assertThat(new JsonObject(revealed.body()).getString("number")).as("stored in the canonical form").isEqualTo(other);
+        assertThat(get("/api/audit", token).body()).contains(id).doesNotContain(local);
     }
 
     private static HttpResponse<String> post(String path, String token, JsonObject body) throws Exception {

@@ -6,18 +6,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.taama.server.Server;
 import org.taama.support.TestServers;
 import org.taama.support.Ussd;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.taama.http.Keys.await;
@@ -176,11 +172,7 @@ class UssdSessionsHttpTest {
         }
     }
 
-    /**
-     * The repository's flows never end a session (every screen offers 0 and 00), so this uses a copy of
-     * them in which the police helpline message ends the session (and so offers no SMS option), as a
-     * content editor may decide.
-     */
+    /** The call-back's confirmation ends the session, as every screen where a flow is done does. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("an END screen")
@@ -188,20 +180,8 @@ class UssdSessionsHttpTest {
         Server ending;
 
         @BeforeAll
-        void start(@TempDir Path dir) throws Exception {
-            Path flows = dir.resolve("flows");
-            Files.createDirectories(flows);
-            try (Stream<Path> files = Files.list(Path.of("flows"))) {
-                for (Path f : files.toList()) Files.copy(f, flows.resolve(f.getFileName()));
-            }
-            Path help = flows.resolve("help.yaml");
-            String yaml = Files.readString(help);
-            String edited = yaml.replace(
-                    "    text: help.police\n    options:\n      - { label: common.send_sms, do: sms, go: sms_sent }\n",
-                    "    text: help.police\n    end: true\n");
-            assertThat(edited).as("help.yaml still has the police node").isNotEqualTo(yaml);
-            Files.writeString(help, edited);
-            ending = TestServers.start(Map.of("FLOWS_DIR", flows.toString()));
+        void start() throws Exception {
+            ending = TestServers.start();
         }
 
         @AfterAll
@@ -215,12 +195,15 @@ class UssdSessionsHttpTest {
             Phone phone = new Phone(Phone.freshSessionId("end"), Phone.freshNumber());
             int port = ending.port();
             continues(phone.dial(port));
-            continues(phone.type(port, "1"));
-            assertThat(continues(phone.type(port, "4")).screen()).startsWith("Numéros d'aide au Mali");
+            continues(phone.type(port, "1"));                  // Français
+            continues(phone.type(port, "6"));                  // Etre rappelé
+            continues(phone.type(port, "1"));                  // Demander un appel
+            continues(phone.type(port, "1"));                  // Le matin
+            assertThat(continues(phone.type(port, "2")).screen()).startsWith("Quel num");   // no message
             assertThat(await(ending.redis().keys(Keys.ussdSessions(phone.number())))).hasSize(1);
 
-            Ussd.Reply end = ends(phone.type(port, "1"));
-            assertThat(end.screen()).contains("80 00 11 15").doesNotContain("0 Retour");
+            Ussd.Reply end = ends(phone.type(port, "1"));      // Ce numéro
+            assertThat(end.screen()).contains("Demande enregistr", "80 00 11 15").doesNotContain("0 Retour");
 
             assertThat(await(ending.redis().keys(Keys.ussdSessions(phone.number())))).isEmpty();
             assertThat(await(ending.redis().get(Keys.lang(phone.number())))).isEqualTo("fr");

@@ -58,8 +58,9 @@ class UssdSmsAndSubscribeHttpTest {
         phone.type("2");                                   // Bamanankan
         phone.type("4");                                   // Get help
         assertThat(phone.type("1").screen()).contains("80 00 11 15");
-        Ussd.Reply sent = phone.type("1");                 // A sɔrɔ bataki la
-        assertThat(sent.continues()).isTrue();
+        assertThat(phone.type("1").screen()).contains("telefòni");   // A sɔrɔ bataki la: the warning
+        Ussd.Reply sent = phone.type("1");                 // Bataki ci
+        assertThat(sent.ends()).isTrue();
         assertThat(sent.screen()).contains("bataki");
 
         FakeTwilio.Received sms = awaitRequest(number);
