@@ -257,7 +257,7 @@ public final class Config {
     private java.util.List<String> countries(String name) {
         String v = text(name, "223");
         java.util.List<String> codes = new java.util.ArrayList<>();
-        for (String part : v.split(",")) {
+        for (String part : v.split(",", -1)) {
             String c = part.strip();
             if (c.startsWith("+")) c = c.substring(1);
             if (!c.matches("[1-9][0-9]{0,2}")) {

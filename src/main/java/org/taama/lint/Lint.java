@@ -37,6 +37,16 @@ public final class Lint {
                     "keywords.menu", "keywords.help", "keywords.stop", "keywords.start", "consent.stopped",
                     "consent.started", "consent.help", "chat.intro", "chat.text_only");
 
+    /**
+     * Words an SMS must never carry: it stays on the phone, and whoever picks the phone up must not
+     * learn what its owner asked about. French, and the Bambara of GLOSSARY-bm.md (#56 ɲangata, #63
+     * kasaaratɔ, #66 jɔnjago, #67 denmisɛnsonya/demisɛnsonya, "not found": tarafikan, nafabɔli), as
+     * stems so plurals and derived forms match too. Matched without accents and in every spelling.
+     */
+    public static final List<String> SMS_FORBIDDEN = List.of("traite", "trafic", "violence", "exploit", "victim",
+            "esclav", "abus", "ɲangata", "kasaaratɔ", "jɔnjago", "jɔnya", "denmisɛnsonya", "demisɛnsonya",
+            "tarafikan", "nafabɔli", "diyagoyalifanga");
+
     private Lint() {}
 
     public static List<Problem> check(Path flowsDir, Path localesDir, Spelling ussdSpelling) {
@@ -82,11 +92,50 @@ public final class Lint {
             }
             usedKeys.addAll(node.textKeys());
         }
+        problems.addAll(smsTexts(flows, locales));
         problems.addAll(unreachable(flows));
         problems.addAll(missingTexts(flows, locales, usedKeys));
         problems.addAll(screens(flows, locales, ussdSpelling));
         if (flows.node(FlowSet.HOME) != null) problems.addAll(pageBreaks(flows, locales));
         return problems;
+    }
+
+    /** Every SMS an option sends: numbers and neutral words only. */
+    private static List<Problem> smsTexts(FlowSet flows, Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        for (Node node : flows.nodes().values()) {
+            for (Option o : node.options()) {
+                if (o.sms() == null) continue;
+                for (String lang : Locales.LANGUAGES) {
+                    String text = locales.text(lang, o.sms());
+                    if (text == null) continue; // reported as a missing text
+                    String word = forbiddenWord(text);
+                    if (word != null) {
+                        problems.add(Problem.error(node.file(), local(node), lang, "the SMS '" + o.sms() + "' contains '"
+                                + word + "': an SMS stays on the phone, so it carries numbers and neutral words only"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The first forbidden word in a text, compared without accents and case, in standard and GSM-safe spelling; or null. */
+    public static String forbiddenWord(String text) {
+        String plain = fold(text);
+        for (String w : SMS_FORBIDDEN) {
+            if (plain.contains(fold(w))) return w;
+            for (Spelling s : Spelling.values()) {
+                String spelled = fold(s.apply(w));
+                if (plain.contains(spelled) || fold(s.apply(text)).contains(spelled)) return w;
+            }
+        }
+        return null;
+    }
+
+    private static String fold(String s) {
+        return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     private static List<Problem> unreachable(FlowSet flows) {

@@ -155,4 +155,33 @@ class ConfigTest {
         assertThat(Config.from(Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32")).trustedProxies())
                 .extracting(Object::toString).containsExactly("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32");
     }
+
+    @Test
+    @DisplayName("limits on what a session can make happen: 3 SMS a day, SMS and call-backs to Mali only, by default")
+    void sessionLimitsDefaults() {
+        Config c = Config.from(Map.of());
+        assertThat(c.smsPerNumberPerDay()).isEqualTo(3);
+        assertThat(c.smsAllowedCountries()).containsExactly("223");
+        assertThat(c.callbackAllowedCountries()).containsExactly("223");
+        Config set = Config.from(Map.of("SMS_PER_NUMBER_PER_DAY", "5", "SMS_ALLOWED_COUNTRIES", " 223, +226 ,227",
+                "CALLBACK_ALLOWED_COUNTRIES", "223,226"));
+        assertThat(set.smsPerNumberPerDay()).isEqualTo(5);
+        assertThat(set.smsAllowedCountries()).containsExactly("223", "226", "227");
+        assertThat(set.callbackAllowedCountries()).containsExactly("223", "226");
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}''")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "SMS_PER_NUMBER_PER_DAY | 0", "SMS_PER_NUMBER_PER_DAY | -1", "SMS_PER_NUMBER_PER_DAY | lots",
+            "SMS_ALLOWED_COUNTRIES | 223,", "SMS_ALLOWED_COUNTRIES | *", "SMS_ALLOWED_COUNTRIES | 0223",
+            "SMS_ALLOWED_COUNTRIES | 2231", "SMS_ALLOWED_COUNTRIES | Mali", "CALLBACK_ALLOWED_COUNTRIES | 223;226"})
+    @DisplayName("a limit that does not make sense is refused at start, naming the setting")
+    void badLimits(String name, String value) {
+        Config c = Config.from(Map.of(name, value));
+        assertThatThrownBy(() -> {
+            c.smsPerNumberPerDay();
+            c.smsAllowedCountries();
+            c.callbackAllowedCountries();
+        }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
+    }
 }

@@ -110,6 +110,31 @@ class TwilioSenderTest {
         return number.substring(1);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "to \"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"+15552013344", "0015552013344", "+33612345678",
+            "+2267012345", "+22", "not a number", "+223 7012 3456 7890 1234 5678 9"})
+    void smsOutsideTheAllowedCountriesIsRefusedBeforeTwilio(String to) {
+        Throwable t = Await.failure(sender.sendSms(to, "Police: 80 00 11 15"));
+        assertThat(t).isInstanceOf(SendFailure.NotAllowed.class);
+        assertThat(t.getMessage()).doesNotContain(to);
+        assertThat(fake.requests()).as("Twilio is never asked").isEmpty();
+    }
+
+    @Test
+    void smsAllowListComesFromTheConfigurationAndNumbersGoOutAsE164() throws Exception {
+        try (TwilioSender both = sender(Config.from(new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID,
+                "TWILIO_AUTH_TOKEN", TOKEN, "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", SMS_FROM,
+                "SMS_ALLOWED_COUNTRIES", "223, +226"))))) {
+            Await.result(both.sendSms("+22670123456", "x"));
+            String local = number().substring(4);
+            Await.result(both.sendSms(local, "x"));                           // a local 8-digit number
+            Await.result(both.sendSms("00223" + local, "x"));
+            assertThat(Await.failure(both.sendSms("+15552013344", "x"))).isInstanceOf(SendFailure.NotAllowed.class);
+            assertThat(fake.requests()).extracting(r -> r.field("To"))
+                    .containsExactly("+22670123456", "+223" + local, "+223" + local);
+        }
+    }
+
     @Test
     void smsSendsExactlyToFromBodyAndStatusCallbackWithBasicAuth() {
         String to = number();
