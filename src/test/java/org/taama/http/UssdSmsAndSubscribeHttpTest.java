@@ -79,7 +79,9 @@ class UssdSmsAndSubscribeHttpTest {
         phone.type("1");                                   // Français
         assertThat(phone.type("5").screen()).contains("Ne plus les recevoir");
         assertThat(phone.type("1").screen()).contains("Kayes");
-        assertThat(phone.type("2").screen()).contains("STOP");   // Kayes, then the confirmation
+        Ussd.Reply done = phone.type("2");                 // Kayes, then the confirmation
+        assertThat(done.screen()).contains("STOP");
+        assertThat(done.ends()).isTrue();
 
         String caller = new CallerHash(Secrets.decode("HASH_KEY", TestServers.HASH_KEY, 32)).of(number);
         Map<String, String> consent = server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS);
@@ -101,15 +103,16 @@ class UssdSmsAndSubscribeHttpTest {
         subscribe.type("1");
         subscribe.type("5");
         subscribe.type("1");
-        subscribe.type("1");                               // Bamako
+        assertThat(subscribe.type("1").ends()).as("subscribed: the session is done").isTrue();   // Bamako
         assertThat(server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS))
                 .containsEntry("status", "in").containsKey("number");
 
         Ussd again = new Ussd(server.port(), Phone.freshSessionId("unsub"), number);
-        assertThat(again.dial().screen()).contains("Recommencer");   // the last call was left mid-way
-        assertThat(again.type("2").screen()).contains("Recevoir nos messages");
+        assertThat(again.dial().screen()).contains("Recevoir nos messages");   // ended: nothing to resume
         again.type("5");
-        assertThat(again.type("2").screen()).contains("ne recevrez plus");
+        Ussd.Reply stopped = again.type("2");
+        assertThat(stopped.screen()).contains("ne recevrez plus");
+        assertThat(stopped.ends()).isTrue();
         Map<String, String> consent = server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS);
         assertThat(consent).containsEntry("status", "out").containsEntry("channel", "ussd").doesNotContainKey("number");
         assertThat(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller).await(5, TimeUnit.SECONDS)).isFalse();
