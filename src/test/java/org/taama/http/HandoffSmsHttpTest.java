@@ -62,7 +62,8 @@ class HandoffSmsHttpTest {
         if (phone.dial().screen().contains("Bamanankan")) phone.type("1");   // Français
         phone.type("4");                                            // Numéros d'aide
         Ussd.Reply police = Screens.continues(phone.type("1"));     // Police
-        assertThat(police.screen()).contains("80 00 11 15", "1. Recevoir par SMS");
+        assertThat(police.screen()).contains("80 00 11 15");
+        while (!police.screen().contains("1. Recevoir par SMS")) police = Screens.continues(phone.type("98"));
         Ussd.Reply warning = Screens.continues(phone.type("1"));
         assertThat(warning.screen()).contains("Le SMS restera dans ce téléphone", "1. Envoyer le SMS");
         return phone;
