@@ -43,6 +43,8 @@ public final class Config {
     private final int senderThreads;
     private final List<Cidr> trustedProxies;
     private final String ussdCallbackToken;
+    private final Duration httpIdleTimeout;
+    private final Duration httpHeaderTimeout;
     private final List<Cidr> ussdAllowedIps;
     private final List<String> ussdServiceCodes;
 
@@ -79,6 +81,8 @@ public final class Config {
         this.senderThreads = integer("SENDER_THREADS", 4);
         this.trustedProxies = networks("TRUSTED_PROXIES");
         this.ussdCallbackToken = callbackToken();
+        this.httpIdleTimeout = Duration.ofMillis(atLeast("HTTP_IDLE_TIMEOUT_MS", 60_000, 100));
+        this.httpHeaderTimeout = Duration.ofMillis(atLeast("HTTP_HEADER_TIMEOUT_MS", 10_000, 100));
         this.ussdAllowedIps = networks("USSD_ALLOWED_IPS");
         this.ussdServiceCodes = serviceCodes();
     }
@@ -153,6 +157,13 @@ public final class Config {
      * {@code /ussd/<gateway>/<token>} and every other path answers 404. Null when unset. Never printed.
      */
     public String ussdCallbackToken() { return ussdCallbackToken; }
+    /** A connection that sends and receives nothing for this long is closed (HTTP_IDLE_TIMEOUT_MS, 60 s). */
+    public Duration httpIdleTimeout() { return httpIdleTimeout; }
+    /**
+     * A connection must finish sending a request's headers this soon after it opens or after the last
+     * response (HTTP_HEADER_TIMEOUT_MS, 10 s), or it is closed: a slow-header client would hold it for ever.
+     */
+    public Duration httpHeaderTimeout() { return httpHeaderTimeout; }
     /** The gateway's addresses (USSD_ALLOWED_IPS, CIDR list): callbacks from elsewhere get 403. Empty: anyone. */
     public List<Cidr> ussdAllowedIps() { return ussdAllowedIps; }
     /**
@@ -276,6 +287,12 @@ public final class Config {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
         }
+    }
+
+    private int atLeast(String name, int dflt, int min) {
+        int v = integer(name, dflt);
+        if (v < min) throw new IllegalArgumentException(name + " must be at least " + min);
+        return v;
     }
 
     private boolean bool(String name, boolean dflt) {

@@ -1,10 +1,13 @@
 package org.taama.server;
 
+import org.taama.config.Config;
 import org.taama.web.Failures;
+import org.taama.web.Http1Edge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -16,6 +19,8 @@ import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The HTTP surface. One instance per event loop; all share one {@link App}. */
@@ -25,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
 
     private final App app;
     private HttpServer server;
+    private Router router;
 
     public HttpVerticle(App app) {
         this.app = app;
@@ -32,7 +38,14 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
+        // Every answer is made for one request: never cached, never content-sniffed (a refusal that
+        // echoes input must not become HTML in a browser). Set as headers are written, so no route can forget.
+        router.route().handler(ctx -> {
+            ctx.addHeadersEndHandler(v -> ctx.response().headers()
+                    .set("X-Content-Type-Options", "nosniff").set("Cache-Control", "no-store"));
+            ctx.next();
+        });
         router.get("/health").handler(this::health);
         router.get("/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
@@ -52,8 +65,10 @@ public final class HttpVerticle extends VerticleBase {
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);
-        server = vertx.createHttpServer();
-        return server.requestHandler(router).listen(app.config().port());
+        Config c = app.config();
+        Http1Edge edge = new Http1Edge(vertx, c.port(), c.httpIdleTimeout().toMillis(), c.httpHeaderTimeout().toMillis());
+        server = vertx.createHttpServer(edge.options());
+        return server.connectionHandler(edge.connections()).requestHandler(edge.requests(router)).listen();
     }
 
     private void health(RoutingContext ctx) {
@@ -90,6 +105,17 @@ public final class HttpVerticle extends VerticleBase {
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    /** Every route as "METHOD path" (a route for any method is listed once, as "* path"). */
+    List<String> routes() {
+        List<String> out = new ArrayList<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() == null) continue;
+            if (r.methods() == null || r.methods().isEmpty()) out.add("* " + r.getPath());
+            else r.methods().forEach(m -> out.add(m.name() + " " + r.getPath()));
+        }
+        return out;
     }
 
     @Override

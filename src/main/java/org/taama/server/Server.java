@@ -60,7 +60,10 @@ public final class Server implements AutoCloseable {
     private final App app;
     private final TwilioSender sender;
 
-    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender) {
+    private final List<String> routes;
+
+    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender, List<String> routes) {
+        this.routes = List.copyOf(routes);
         this.sender = sender;
         this.vertx = vertx;
         this.redis = redis;
@@ -144,11 +147,16 @@ public final class Server implements AutoCloseable {
         FunctionCounter.builder("taama.login.password.checks", accounts, Accounts::passwordChecks)
                 .description("passwords checked at sign-in (attempts past the throttle are not checked)").register(metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
+        List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
                 callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients));
         try {
-            vertx.deployVerticle(() -> new HttpVerticle(app), new DeploymentOptions().setInstances(config.verticles()))
+            vertx.deployVerticle(() -> {
+                        HttpVerticle v = new HttpVerticle(app);
+                        verticles.add(v);
+                        return v;
+                    }, new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
             int adopted = audit.adoptLegacy().await(60, TimeUnit.SECONDS);
             if (adopted > 0) log.info("moved {} entries of the old capped audit list into the audit trail", adopted);
@@ -162,7 +170,7 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());
-        return new Server(vertx, redis, embedded, app, sender);
+        return new Server(vertx, redis, embedded, app, sender, verticles.get(0).routes());
     }
 
     public static Spelling ussdSpelling(Config config) {
@@ -179,6 +187,11 @@ public final class Server implements AutoCloseable {
 
     public Config config() {
         return app.config();
+    }
+
+    /** Every HTTP route as "METHOD path", for tests that must cover them all. */
+    public List<String> routes() {
+        return routes;
     }
 
     public Vertx vertx() {

@@ -184,4 +184,26 @@ class ConfigTest {
             c.callbackAllowedCountries();
         }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
     }
+
+    @Test
+    @DisplayName("HTTP timeouts: defaults, and too short a value refused by name")
+    void httpTimeouts() {
+        assertThat(Config.from(Map.of()).httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(Config.from(Map.of()).httpHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Config.from(Map.of("HTTP_HEADER_TIMEOUT_MS", "2500")).httpHeaderTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThatThrownBy(() -> Config.from(Map.of("HTTP_IDLE_TIMEOUT_MS", "0")))
+                .hasMessage("HTTP_IDLE_TIMEOUT_MS must be at least 100");
+        assertThatThrownBy(() -> Config.from(Map.of("HTTP_HEADER_TIMEOUT_MS", "-5")))
+                .hasMessage("HTTP_HEADER_TIMEOUT_MS must be at least 100");
+        assertThatThrownBy(() -> Config.from(Map.of("HTTP_HEADER_TIMEOUT_MS", "10s")))
+                .hasMessage("HTTP_HEADER_TIMEOUT_MS must be a whole number, not '10s'");
+    }
+
+    @ParameterizedTest(name = "service code ''{0}'' → {1}")
+    @CsvSource(nullValues = "null", value = {"*123#, 123", "*123%23, 123", "' *384*55# ', 384*55", "123, 123",
+            "*12a#, null", "'', null", "*, null", "*123*#, null", "%zz, null", "%2A123%23, 123"})
+    @DisplayName("service codes compare in one form, however the gateway encodes them")
+    void serviceCodes(String code, String normal) {
+        assertThat(Config.ussdServiceCode(code)).isEqualTo(normal);
+    }
 }
