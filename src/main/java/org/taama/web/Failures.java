@@ -59,6 +59,8 @@ public final class Failures {
         int code = ctx.statusCode();
         if (code == 413) return new Refusal(413, "request body larger than " + bodyLimit + " bytes");
         if (code == 404) return new Refusal(404, "not found");
+        // Over HTTP/1.1 Vert.x fails an undecodable form (a bad % escape) with 400 and the decoder's error.
+        if (code == 400 && err != null) return new Refusal(400, "malformed request: the form or JSON body cannot be decoded");
         if (code >= 400 && code < 500) return new Refusal(code, "bad request");
         // Vert.x reports an undecodable form (bad % escapes) or JSON body this way.
         if (err instanceof IllegalArgumentException || err instanceof DecodeException) {
