@@ -272,6 +272,10 @@ class OperatorRoutesTest {
                 ops.get("/api/cases?size=abc", a),
                 ops.get("/api/cases?size=100000", a),
                 ops.get("/api/audit?limit=0", admin),
+                ops.get("/api/audit?offset=-1", admin),
+                ops.get("/api/audit/reads?limit=1001", admin),
+                ops.get("/api/audit/reads?offset=x", admin),
+                ops.get("/api/audit/reads?limit=%00", admin),
                 ops.post("/api/erase", admin, new JsonObject().put("number", "not a number")),
                 ops.post("/api/erase", admin, new JsonObject()));
         for (OpsServer.Reply r : replies) {
