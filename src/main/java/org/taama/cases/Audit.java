@@ -261,51 +261,48 @@ public final class Audit {
 
     /**
      * Unlinks erased cases from the audit: every entry or count naming one of the ids keeps its time,
-     * operator and action, but its case becomes "erased". Found with ZSCAN/HSCAN, so Redis is never
-     * blocked by a long walk; answers how many entries and counts changed.
+     * operator and action, but its case becomes "erased". One ZSCAN and one HSCAN pass whatever the
+     * number of ids, so Redis is never blocked by a long walk; answers how many entries and counts changed.
      */
     public Future<Long> scrub(Collection<String> caseIds) {
-        Future<Long> total = Future.succeededFuture(0L);
-        for (String id : caseIds) {
-            if (!CaseStore.isId(id)) continue;
-            total = total.compose(n -> scrubTrail(id, ScanCursor.INITIAL, n)).compose(n -> scrubReads(id, ScanCursor.INITIAL, n));
-        }
-        return total;
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String id : caseIds) if (CaseStore.isId(id)) ids.add(id);
+        if (ids.isEmpty()) return Future.succeededFuture(0L);
+        String only = ids.size() == 1 ? ids.iterator().next() : null;
+        ScanArgs trailArgs = ScanArgs.Builder.matches(only == null ? "*\"case\":\"*" : "*\"case\":\"" + only + "\"*").limit(1000);
+        ScanArgs readsArgs = ScanArgs.Builder.matches(only == null ? "*\"]" : "*\"" + only + "\"]").limit(1000);
+        return scrubTrail(ids, trailArgs, ScanCursor.INITIAL, 0).compose(n -> scrubReads(ids, readsArgs, ScanCursor.INITIAL, n));
     }
 
-    private Future<Long> scrubTrail(String id, ScanCursor cursor, long done) {
-        ScanArgs args = ScanArgs.Builder.matches("*\"case\":\"" + id + "\"*").limit(1000);
-        return redis.zscan(trail, cursor, args)
-                .compose(page -> {
-                    List<Future<Long>> each = new ArrayList<>();
-                    for (ScoredValue<String> v : page.getValues()) {
-                        JsonObject e = new JsonObject(v.getValue());
-                        if (!id.equals(e.getString("case"))) continue;
-                        e.put("case", "erased");
-                        each.add(redis.eval(REPLACE_ENTRY, ScriptOutputType.INTEGER, new String[] {trail}, v.getValue(), e.encode()));
-                    }
-                    return Future.all(each).compose(x -> {
-                        long n = done + each.stream().mapToLong(Future::result).sum();
-                        return page.isFinished() ? Future.succeededFuture(n) : scrubTrail(id, page, n);
-                    });
-                });
+    private Future<Long> scrubTrail(java.util.Set<String> ids, ScanArgs args, ScanCursor cursor, long done) {
+        return redis.zscan(trail, cursor, args).compose(page -> {
+            List<Future<Long>> each = new ArrayList<>();
+            for (ScoredValue<String> v : page.getValues()) {
+                JsonObject e = new JsonObject(v.getValue());
+                if (!ids.contains(e.getString("case"))) continue;
+                e.put("case", "erased");
+                each.add(redis.eval(REPLACE_ENTRY, ScriptOutputType.INTEGER, new String[] {trail}, v.getValue(), e.encode()));
+            }
+            return Future.all(each).compose(x -> {
+                long n = done + each.stream().mapToLong(Future::result).sum();
+                return page.isFinished() ? Future.succeededFuture(n) : scrubTrail(ids, args, page, n);
+            });
+        });
     }
 
-    private Future<Long> scrubReads(String id, ScanCursor cursor, long done) {
-        ScanArgs args = ScanArgs.Builder.matches("*\"" + id + "\"]").limit(1000);
-        return redis.hscan(reads, cursor, args)
-                .compose(page -> {
-                    List<Future<Long>> each = new ArrayList<>();
-                    for (String field : page.getMap().keySet()) {
-                        JsonArray f = new JsonArray(field);
-                        if (!id.equals(f.getString(3))) continue;
-                        f.set(3, "erased");
-                        each.add(redis.eval(REPLACE_COUNT, ScriptOutputType.INTEGER, new String[] {reads, hours}, field, f.encode()));
-                    }
-                    return Future.all(each).compose(x -> {
-                        long n = done + each.stream().mapToLong(Future::result).sum();
-                        return page.isFinished() ? Future.succeededFuture(n) : scrubReads(id, page, n);
-                    });
-                });
+    private Future<Long> scrubReads(java.util.Set<String> ids, ScanArgs args, ScanCursor cursor, long done) {
+        return redis.hscan(reads, cursor, args).compose(page -> {
+            List<Future<Long>> each = new ArrayList<>();
+            for (String field : page.getMap().keySet()) {
+                JsonArray f = new JsonArray(field);
+                if (!ids.contains(f.getString(3))) continue;
+                f.set(3, "erased");
+                each.add(redis.eval(REPLACE_COUNT, ScriptOutputType.INTEGER, new String[] {reads, hours}, field, f.encode()));
+            }
+            return Future.all(each).compose(x -> {
+                long n = done + each.stream().mapToLong(Future::result).sum();
+                return page.isFinished() ? Future.succeededFuture(n) : scrubReads(ids, args, page, n);
+            });
+        });
     }
 }

@@ -166,7 +166,8 @@ public final class Accounts {
      */
     public Future<String> login(String username, String password, String address) {
         if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
-            return Future.failedFuture(unauthorized());
+            // No account has such a name or password: refused unchecked, and counted like any stranger's try.
+            return audit.count(UNKNOWN, "login:failed", null).transform(x -> Future.failedFuture(unauthorized()));
         }
         LoginThrottle.Attempt attempt = LoginThrottle.attempt(username, address);
         Future<Map<String, String>> account = redis.hgetall(key(username));
