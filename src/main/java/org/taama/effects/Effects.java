@@ -14,6 +14,8 @@ import org.taama.redis.Redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Carries out what callers asked for on a menu, for every channel: sign them up for awareness
@@ -58,6 +60,11 @@ public final class Effects {
     /** Prefix of the anonymous counters ({@code taama:stats:selfcheck.q8}…). */
     public static final String STATS = "taama:stats:";
     static final Duration SMS_WINDOW = Duration.ofDays(1);
+    /**
+     * How long a caller's screen waits for Twilio to take an SMS: the screen may say "sent" only once
+     * it did, and the USSD gateway gives up on a hop after about 10 s. Longer counts as not sent.
+     */
+    public static final Duration SMS_WAIT = Duration.ofSeconds(4);
 
     /** One step: count this SMS and start the day's window on the first, so a crash cannot leave a counter that never expires. */
     private static final String COUNT = """
@@ -134,11 +141,13 @@ public final class Effects {
                     if (n > limits.smsPerNumberPerDay()) {
                         return Future.succeededFuture(handoff(refused("sms_per_number_per_day", Effect.LIMIT)));
                     }
-                    return sms.send(number, smsSpelling.apply(text)).transform(sent -> {
-                        if (sent.succeeded()) return Future.succeededFuture(handoff(Effect.OK));
-                        // Not sent: it does not count against the day's SMS.
-                        return redis.decr(counter).transform(x -> Future.succeededFuture(handoff(Effect.FAILED)));
-                    });
+                    return sms.send(number, smsSpelling.apply(text)).timeout(SMS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                            .transform(sent -> {
+                                if (sent.succeeded()) return Future.succeededFuture(handoff(Effect.OK));
+                                // Too slow: it may still go out, so it keeps counting; refused: it does not.
+                                if (sent.cause() instanceof TimeoutException) return Future.succeededFuture(handoff(Effect.FAILED));
+                                return redis.decr(counter).transform(x -> Future.succeededFuture(handoff(Effect.FAILED)));
+                            });
                 }, counted -> Future.succeededFuture(handoff(Effect.FAILED)));
     }
 

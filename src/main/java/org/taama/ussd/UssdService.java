@@ -83,6 +83,7 @@ public final class UssdService {
         String session = shortDigest(req.sessionId());
         String langKey = "taama:{" + caller + "}:lang";
         return redis.mget(sessionKey, langKey)
+                .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .compose(values -> {
                     UssdSession stored = UssdSession.decode(values.get(0));
                     String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
@@ -101,14 +102,18 @@ public final class UssdService {
                     // says what really happened (sent, not sent, limit reached, already registered);
                     // when nothing can say it (a call-back cannot be opened) they get the apology and
                     // stay where they were.
+                    // Each stage has its own bound, so the whole hop stays inside the gateway's 10 s:
+                    // Redis, then the effects (an SMS may wait for Twilio up to Effects.SMS_WAIT), then Redis.
+                    long effectsBudget = budgetMillis + (step.effects().isEmpty() ? 0 : Effects.SMS_WAIT.toMillis());
                     return effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD)
+                            .timeout(effectsBudget, TimeUnit.MILLISECONDS)
                             .compose(outcome -> {
                                 Step told = engine.settle(step, outcome);
                                 if (told == null) return Future.failedFuture(new IllegalStateException("no screen for " + outcome));
-                                return save(told, caller, session, sessionKey, langKey, req.text()).map(v -> told);
+                                return save(told, caller, session, sessionKey, langKey, req.text())
+                                        .timeout(budgetMillis, TimeUnit.MILLISECONDS).map(v -> told);
                             });
                 })
-                .timeout(budgetMillis, TimeUnit.MILLISECONDS)
                 .map(step -> {
                     hops(gateway, step.outcome().name().toLowerCase(Locale.ROOT)).increment();
                     sample.stop(metrics.timer("taama_ussd_hop_seconds", "gateway", gateway));

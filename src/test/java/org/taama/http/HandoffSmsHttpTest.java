@@ -119,6 +119,30 @@ class HandoffSmsHttpTest {
     }
 
     @Test
+    @DisplayName("Twilio slow (2 s, more than a Redis hop may take): the caller waits and reads 'sent', not the apology")
+    void slowTwilioStillSent() {
+        String number = Phone.freshNumber();
+        Ussd phone = atPoliceWarning(number);
+        twilio.delay(java.time.Duration.ofSeconds(2));
+        Ussd.Reply sent = Screens.ends(phone.type("1"));
+        assertThat(sent.screen()).contains("envoyé par SMS");
+        assertThat(sentTo(number)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("Twilio slower than the screen can wait: 'not sent' with the number, never 'sent', inside the gateway's 10 s")
+    void tooSlowTwilioIsNotSent() {
+        String number = Phone.freshNumber();
+        Ussd phone = atPoliceWarning(number);
+        twilio.delay(Effects.SMS_WAIT.plusSeconds(1));
+        long start = System.nanoTime();
+        Ussd.Reply failed = Screens.continues(phone.type("1"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(failed.screen()).contains("n'a pas pu etre envoyé", "Police: 80 00 11 15");
+        assertThat(millis).isLessThan(10_000);
+    }
+
+    @Test
     @DisplayName("the 4th SMS of a day to one number gets the polite limit screen, Twilio is not asked, the metric moves")
     void fourthSmsOfTheDay() {
         String number = Phone.freshNumber();
