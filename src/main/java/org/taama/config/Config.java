@@ -8,13 +8,62 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every setting of the server, read from the environment in this one place, each with the default a
  * developer wants on a laptop. README.md lists them. Immutable; {@link #with} gives a changed copy.
  */
 public final class Config {
+    /**
+     * Every variable this class reads, and nothing else: reading one not listed here throws, and a
+     * test holds this list against the code and against infra/ (compose, ConfigMap, Secret).
+     */
+    public static final List<String> VARIABLES = List.of(
+            "ADMIN_PASSWORD",
+            "ADMIN_USERNAME",
+            "AUDIT_RETENTION_DAYS",
+            "BM_GSM_PALATAL",
+            "CALLBACK_ALLOWED_COUNTRIES",
+            "CASE_IDLE_DAYS",
+            "CASE_RETENTION_DAYS",
+            "CHAT_SESSION_TTL_SECONDS",
+            "DATA_DIR",
+            "DEFAULT_LANG",
+            "ENCRYPTION_KEY",
+            "FLOWS_DIR",
+            "HASH_KEY",
+            "HTTP_HEADER_TIMEOUT_MS",
+            "HTTP_IDLE_TIMEOUT_MS",
+            "LANG_TTL_DAYS",
+            "LOCALES_DIR",
+            "PORT",
+            "PUBLIC_BASE_URL",
+            "REDIS_CLUSTER",
+            "REDIS_TIMEOUT_MS",
+            "REDIS_URL",
+            "SENDER_THREADS",
+            "SESSION_TTL_SECONDS",
+            "SMS_ALLOWED_COUNTRIES",
+            "SMS_GSM_SAFE",
+            "SMS_PER_NUMBER_PER_DAY",
+            "TRUSTED_PROXIES",
+            "TWILIO_ACCOUNT_SID",
+            "TWILIO_API_URL",
+            "TWILIO_AUTH_TOKEN",
+            "TWILIO_SMS_FROM",
+            "TWILIO_WHATSAPP_FROM",
+            "USSD_ALLOWED_IPS",
+            "USSD_CALLBACK_TOKEN",
+            "USSD_GSM_SAFE",
+            "USSD_SERVICE_CODES",
+            "VERTICLES",
+            "WHATSAPP_TEMPLATE_SID");
+
     private final Map<String, String> env;
+    /** The names read so far, for the test that keeps {@link #VARIABLES} honest. */
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
 
     private final int port;
     private final String redisUrl;
@@ -66,9 +115,16 @@ public final class Config {
         this.chatSessionTtl = Duration.ofSeconds(integer("CHAT_SESSION_TTL_SECONDS", 86400));
         this.languageTtl = Duration.ofDays(integer("LANG_TTL_DAYS", 365));
         this.defaultLang = text("DEFAULT_LANG", "fr");
+        // The languages the content is written in (Locales.LANGUAGES); "en" has no texts at all.
+        if (!List.of("fr", "bm").contains(defaultLang)) {
+            throw new IllegalArgumentException("DEFAULT_LANG must be fr or bm, not '" + defaultLang + "'");
+        }
         this.ussdGsmSafe = bool("USSD_GSM_SAFE", true);
         this.smsGsmSafe = bool("SMS_GSM_SAFE", true);
         this.bmPalatal = text("BM_GSM_PALATAL", "ny");
+        if (!List.of("ny", "ñ", "enye").contains(bmPalatal)) {
+            throw new IllegalArgumentException("BM_GSM_PALATAL must be ny or ñ, not '" + bmPalatal + "'");
+        }
         this.flowsDir = Path.of(text("FLOWS_DIR", "flows"));
         this.localesDir = Path.of(text("LOCALES_DIR", "locales"));
         this.verticles = integer("VERTICLES", Runtime.getRuntime().availableProcessors());
@@ -239,7 +295,7 @@ public final class Config {
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */
     public String adminPassword() {
-        String v = env.get("ADMIN_PASSWORD");
+        String v = raw("ADMIN_PASSWORD");
         return v == null || v.isEmpty() ? null : v;
     }
 
@@ -259,8 +315,22 @@ public final class Config {
         return "Config[port=" + port + ", embeddedRedis=" + embeddedRedis() + "]";
     }
 
+    /** The one place a variable is read. */
+    private String raw(String name) {
+        if (!VARIABLES.contains(name)) {
+            throw new IllegalStateException(name + " is read but not listed in Config.VARIABLES (and so not in infra/)");
+        }
+        read.add(name);
+        return env.get(name);
+    }
+
+    /** The variables read so far by this instance (package-private, for the test). */
+    Set<String> namesRead() {
+        return Set.copyOf(read);
+    }
+
     private String text(String name, String dflt) {
-        String v = env.get(name);
+        String v = raw(name);
         return v == null || v.isBlank() ? dflt : v.trim();
     }
 
@@ -304,7 +374,7 @@ public final class Config {
     }
 
     private String callbackToken() {
-        String v = env.get("USSD_CALLBACK_TOKEN");
+        String v = raw("USSD_CALLBACK_TOKEN");
         if (v == null || v.isBlank()) return null;
         // The value is a secret: the messages below never include it.
         if (!v.strip().matches("[A-Za-z0-9_-]{24,256}")) {

@@ -167,6 +167,13 @@ public final class Server implements AutoCloseable {
             redis.close();
             vertx.close();
             if (embedded != null) embedded.close();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                // Netty's own message is only "Address already in use": say which port and what to do.
+                if (t instanceof java.net.BindException) {
+                    throw new IllegalStateException("port " + config.port() + " is already in use (another Taama?); "
+                            + "stop it or set PORT to a free port", e);
+                }
+            }
             throw e;
         }
         log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());

@@ -206,4 +206,12 @@ class ConfigTest {
     void serviceCodes(String code, String normal) {
         assertThat(Config.ussdServiceCode(code)).isEqualTo(normal);
     }
+
+    @ParameterizedTest(name = "{0}=''{1}'' is refused")
+    @CsvSource({"DEFAULT_LANG, en", "DEFAULT_LANG, FR", "DEFAULT_LANG, français", "BM_GSM_PALATAL, nj", "BM_GSM_PALATAL, ɲ"})
+    @DisplayName("a language or spelling the content does not have is refused, not quietly replaced")
+    void unknownLanguageOrSpelling(String name, String value) {
+        assertThatThrownBy(() -> Config.from(Map.of(name, value))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(name + " must be").hasMessageContaining("'" + value + "'");
+    }
 }
