@@ -158,9 +158,8 @@ public final class Accounts {
 
     /**
      * A new token for a right username and password (401 otherwise, as slowly for an unknown user),
-     * with the attempt counted first against the
-     * username and the sender's network ({@link LoginThrottle}); past the limit the answer is 429 and
-     * the password is not checked. Every attempt is audited: a known account's sign-ins and wrong
+     * with the attempt counted first against the username and the sender's network
+     * ({@link LoginThrottle}); past the limit the answer is 429 and the password is not checked. Every attempt is audited: a known account's sign-ins and wrong
      * passwords in the trail with the network they came from; attempts for names that are no account,
      * and throttled ones, counted per hour (an attacker's volume must not bloat the trail).
      */

@@ -130,7 +130,7 @@ public final class OperatorRoutes {
             int offset = integer(ctx, "offset", 0);
             int limit = integer(ctx, "limit", 100);
             if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
-            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "trail"))
+            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "GET /api/audit"))
                     .compose(v -> audit.recent(offset, limit))
                     .map(l -> new JsonObject().put("entries", new JsonArray(List.copyOf(l)))), 200);
         });
@@ -138,7 +138,7 @@ public final class OperatorRoutes {
             int offset = integer(ctx, "offset", 0);
             int limit = integer(ctx, "limit", 100);
             if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
-            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "reads"))
+            send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "GET /api/audit/reads"))
                     .compose(v -> audit.reads(offset, limit))
                     .map(l -> new JsonObject().put("reads", new JsonArray(List.copyOf(l)))), 200);
         });

@@ -107,7 +107,7 @@ class OperatorAuditHttpTest {
                 .doesNotContain(stranger).doesNotContain(pass).doesNotContain("wrong-password-1").doesNotContain("a-guess-123");
         List<JsonObject> adminActions = trail(e -> ops.adminUser.equals(e.getString("operator")));
         assertThat(adminActions).extracting(e -> e.getString("action") + " " + e.getString("route", ""))
-                .contains("audit:read trail", "audit:read reads", "erase ");
+                .contains("audit:read GET /api/audit", "audit:read GET /api/audit/reads", "erase ");
         String erasures = trail(e -> "erase".equals(e.getString("action"))).toString();
         assertThat(erasures).doesNotContain(number).doesNotContain(org.taama.privacy.CallerHash.normalize(number))
                 .doesNotContain(ops.callers.of(number));
