@@ -66,9 +66,9 @@ public final class HttpVerticle extends VerticleBase {
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);
         Config c = app.config();
-        Http1Edge edge = new Http1Edge(vertx, c.port(), c.httpIdleTimeout().toMillis(), c.httpHeaderTimeout().toMillis());
+        Http1Edge edge = new Http1Edge(c.port(), c.httpIdleTimeout().toMillis(), c.httpHeaderTimeout().toMillis());
         server = vertx.createHttpServer(edge.options());
-        return server.connectionHandler(edge.connections()).requestHandler(edge.requests(router)).listen();
+        return server.connectionHandler(edge.connections()).requestHandler(router).listen();
     }
 
     private void health(RoutingContext ctx) {

@@ -1,6 +1,12 @@
 package org.taama.web;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
@@ -9,17 +15,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpMessage;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
 
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,14 +35,10 @@ import java.util.concurrent.TimeUnit;
  * <p>One instance per HTTP server, used on that server's event loop only.
  */
 public final class Http1Edge {
-    private final Vertx vertx;
     private final long headerTimeoutMs;
     private final HttpServerOptions options;
-    /** Connections waiting for a request's headers, with their deadline timer. Event-loop confined. */
-    private final Map<HttpConnection, Long> waiting = new IdentityHashMap<>();
 
-    public Http1Edge(Vertx vertx, int port, long idleTimeoutMs, long headerTimeoutMs) {
-        this.vertx = vertx;
+    public Http1Edge(int port, long idleTimeoutMs, long headerTimeoutMs) {
         this.headerTimeoutMs = headerTimeoutMs;
         this.options = new HttpServerOptions()
                 .setPort(port)
@@ -54,42 +52,16 @@ public final class Http1Edge {
         return options;
     }
 
-    /** For {@code HttpServer.connectionHandler}: strict framing, and the first header deadline. */
+    /** For {@code HttpServer.connectionHandler}: strict framing and the header deadline, on every connection. */
     public Handler<HttpConnection> connections() {
-        return conn -> {
-            strictFraming(conn);
-            conn.closeHandler(v -> {
-                Long timer = waiting.remove(conn);
-                if (timer != null) vertx.cancelTimer(timer);
-            });
-            awaitHeaders(conn);
-        };
-    }
-
-    /** Wraps the request handler: the headers arrived, so the deadline stops until the response ends. */
-    public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
-        return req -> {
-            HttpConnection conn = req.connection();
-            Long timer = waiting.remove(conn);
-            if (timer != null) vertx.cancelTimer(timer);
-            // Keep-alive: the next request's headers get the same time, counted from this response's end.
-            req.response().endHandler(v -> awaitHeaders(conn));
-            next.handle(req);
-        };
-    }
-
-    private void awaitHeaders(HttpConnection conn) {
-        Long old = waiting.put(conn, vertx.setTimer(headerTimeoutMs, id -> {
-            if (waiting.remove(conn) != null) conn.close();
-        }));
-        if (old != null) vertx.cancelTimer(old);
+        return this::install;
     }
 
     /**
      * Vert.x offers no setting for this: Netty, seeing both headers, drops Content-Length and reads
      * chunks. Our decoder fails the request instead, which Vert.x answers with 400 and a closed connection.
      */
-    private void strictFraming(HttpConnection conn) {
+    private void install(HttpConnection conn) {
         if (!(conn instanceof ConnectionBase base)) {
             throw new IllegalStateException("not an HTTP/1 connection: " + conn.getClass().getName());
         }
@@ -101,6 +73,64 @@ public final class Http1Edge {
         }
         pipeline.replace("httpDecoder", "httpDecoder", new StrictDecoder(options));
         pipeline.addAfter("httpDecoder", "strictFraming", new StrictFraming());
+        // Next to Vert.x's own handler, where requests arrive decoded and responses leave unencoded.
+        pipeline.addBefore("handler", "headerDeadline", new HeaderDeadline(headerTimeoutMs));
+    }
+
+    /**
+     * Closes a connection that does not deliver a whole request head within the deadline, counted from
+     * when it opened or, with keep-alive, from when the last response was written. In Netty rather than
+     * in a request handler, so no route can unhook it (Vert.x-web owns the response's end handler).
+     */
+    static final class HeaderDeadline extends ChannelDuplexHandler {
+        private final long timeoutMs;
+        /** Requests whose head arrived and whose response is not written yet (pipelining). */
+        private int open;
+        private ScheduledFuture<?> timer;
+
+        HeaderDeadline(long timeoutMs) {
+            this.timeoutMs = timeoutMs;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            arm(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest) {
+                open++;
+                disarm();
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            // "100 Continue" is not the end of a response: the body is still to come.
+            boolean interim = msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            if (msg instanceof LastHttpContent && !interim && open > 0 && --open == 0) arm(ctx);
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            disarm();
+            ctx.fireChannelInactive();
+        }
+
+        private void arm(ChannelHandlerContext ctx) {
+            disarm();
+            timer = ctx.executor().schedule(() -> {
+                if (open == 0) ctx.channel().close();
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+        }
+
+        private void disarm() {
+            if (timer != null) timer.cancel(false);
+            timer = null;
+        }
     }
 
     /**

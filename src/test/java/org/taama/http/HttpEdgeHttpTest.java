@@ -199,6 +199,51 @@ class HttpEdgeHttpTest {
         }
 
         @Test
+        @DisplayName("keep-alive: the next request's slow headers are cut at the deadline too, counted from the answer")
+        void slowSecondRequest() throws Exception {
+            try (Socket s = connect(server.port())) {
+                send(s, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                s.setSoTimeout(2000);
+                byte[] first = new byte[4096];
+                int n = s.getInputStream().read(first);
+                assertThat(new String(first, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+                long start = System.nanoTime();
+                send(s, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
+                boolean closed = false;
+                for (int i = 0; i < 40 && !closed; i++) {
+                    Thread.sleep(100);
+                    try {
+                        send(s, "X-Slow-" + i + ": 1\r\n");
+                        s.setSoTimeout(1);
+                        closed = s.getInputStream().read() < 0;
+                    } catch (SocketTimeoutException stillOpen) {
+                        // nothing yet
+                    } catch (IOException reset) {
+                        closed = true;
+                    }
+                }
+                assertThat(closed).isTrue();
+                assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
+            }
+        }
+
+        @Test
+        @DisplayName("after 100 Continue the body may take longer than the header deadline: it is for heads only")
+        void expectContinue() throws Exception {
+            try (Socket s = connect(server.port())) {
+                send(s, "POST /ussd/africastalking HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Expect: 100-continue\r\nContent-Length: " + FORM.length() + "\r\nConnection: close\r\n\r\n");
+                s.setSoTimeout(2000);
+                byte[] interim = new byte[25];
+                int n = s.getInputStream().read(interim);
+                assertThat(new String(interim, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100");
+                Thread.sleep(800);   // past the 600 ms header deadline, while the body is still to come
+                send(s, FORM);
+                assertThat(readUntilClosed(s)).contains("HTTP/1.1 200").contains("CON ");
+            }
+        }
+
+        @Test
         @DisplayName("a connection that says nothing is closed at the header deadline")
         void silentConnection() throws Exception {
             try (Socket s = connect(server.port())) {
