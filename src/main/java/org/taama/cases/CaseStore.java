@@ -460,6 +460,25 @@ public final class CaseStore {
 
     // ---------------------------------------------------------------- retention and erasure
 
+    /**
+     * Drops the encrypted number of every closed case that still holds one (closed before closing
+     * dropped it). Walks the closed index in pages; answers how many numbers were dropped. Run at start.
+     */
+    public Future<Integer> forgetClosedNumbers() {
+        return forgetClosedFrom(0, 0);
+    }
+
+    private Future<Integer> forgetClosedFrom(long start, int done) {
+        return redis.zrevrange(statusKey("closed"), start, start + PURGE_BATCH - 1).compose(ids -> {
+            if (ids.isEmpty()) return Future.succeededFuture(done);
+            List<Future<Long>> drops = ids.stream().map(id -> redis.hdel(key(id), "number")).toList();
+            return Future.all(drops).compose(v -> {
+                int n = done + (int) drops.stream().mapToLong(Future::result).sum();
+                return ids.size() < PURGE_BATCH ? Future.succeededFuture(n) : forgetClosedFrom(start + PURGE_BATCH, n);
+            });
+        });
+    }
+
     /** Deletes closed cases closed more than {@code retentionDays} ago (hash, notes, index entries). Answers how many. */
     public Future<Integer> purge(int retentionDays) {
         long cutoff = clock.millis() - Duration.ofDays(retentionDays).toMillis();

@@ -158,6 +158,8 @@ public final class Server implements AutoCloseable {
                         return v;
                     }, new DeploymentOptions().setInstances(config.verticles()))
                     .await(30, TimeUnit.SECONDS);
+            int forgotten = cases.forgetClosedNumbers().await(60, TimeUnit.SECONDS);
+            if (forgotten > 0) log.info("dropped the numbers of {} cases closed before closing dropped them", forgotten);
             int adopted = audit.adoptLegacy().await(60, TimeUnit.SECONDS);
             if (adopted > 0) log.info("moved {} entries of the old capped audit list into the audit trail", adopted);
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);

@@ -162,6 +162,24 @@ class OperatorAuditHttpTest {
         assertThat(ops.post("/api/cases/" + id + "/reveal", a, null).status()).isEqualTo(409);
     }
 
+    @Test
+    void casesClosedBeforeThisStillHoldingANumberLoseItAtStart() throws Exception {
+        String a = ops.newOperator(admin, "old-close-" + OpsServer.suffix());
+        String number = OpsServer.number();
+        String id = openCase(number);
+        String sealed = await(ops.redis.hget(CaseStore.key(id), "number"));
+        assertThat(ops.post("/api/cases/" + id + "/claim", a, null).status()).isEqualTo(200);
+        assertThat(ops.post("/api/cases/" + id + "/status", a, new JsonObject().put("status", "closed")).status()).isEqualTo(200);
+        // As an older version left it: closed, with its number.
+        await(ops.redis.hset(CaseStore.key(id), Map.of("number", sealed)));
+        String open = openCase(OpsServer.number());
+
+        assertThat(await(ops.cases.forgetClosedNumbers())).isGreaterThanOrEqualTo(1);
+        assertThat(await(ops.redis.hgetall(CaseStore.key(id)))).containsEntry("status", "closed").doesNotContainKey("number");
+        assertThat(await(ops.redis.hget(CaseStore.key(open), "number"))).as("open cases keep theirs").isNotBlank();
+        assertThat(await(ops.cases.forgetClosedNumbers())).as("nothing left to drop").isZero();
+    }
+
     static List<JsonObject> trail(java.util.function.Predicate<JsonObject> which) {
         return await(ops.cases.audit().recent(0, 100_000)).stream().filter(which).toList();
     }
