@@ -164,6 +164,28 @@ class HandoffSmsHttpTest {
     }
 
     @Test
+    @DisplayName("the last hop sent eight times at once (a gateway retrying, or a forger) still texts the number 3 times at most")
+    void concurrentHopsKeepTheLimit() throws Exception {
+        String number = Phone.freshNumber();
+        Phone phone = new Phone(Phone.freshSessionId("pump"), number);
+        int port = server.port();
+        phone.dial(port);
+        phone.type(port, "1");
+        phone.type(port, "4");
+        String police = phone.type(port, "1").screen();
+        while (!police.contains("1. Recevoir par SMS")) police = phone.type(port, "98").screen();
+        assertThat(phone.type(port, "1").screen()).contains("Le SMS restera");
+        String last = phone.history() + "*1";
+        List<java.util.concurrent.CompletableFuture<Ussd.Reply>> hops = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            hops.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> phone.sendText(port, last)));
+        }
+        for (var h : hops) Screens.readable(h.get(20, TimeUnit.SECONDS));
+        assertThat(sentTo(number)).hasSize(3);
+        assertThat(Await.result(server.redis().get(Effects.smsCounterKey(CALLERS.of(number))))).isEqualTo("8");
+    }
+
+    @Test
     @DisplayName("the same person from another spelling of the number (local 8 digits) shares the day's count")
     void counterFollowsTheCanonicalNumber() {
         String number = Phone.freshNumber();
