@@ -119,9 +119,18 @@ class CallbackLimitsHttpTest {
         assertThat(phone.type(port, "2").screen()).contains("Quel num");
         String last = phone.history() + "*1";                                  // Ce numéro
         List<CompletableFuture<Ussd.Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < 4; i++) replies.add(CompletableFuture.supplyAsync(() -> phone.sendText(port, last)));
-        for (CompletableFuture<Ussd.Reply> r : replies) Screens.readable(r.get(20, TimeUnit.SECONDS));
+        // One thread per copy: the common pool may have a single thread on a small machine.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<String> screens = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) replies.add(CompletableFuture.supplyAsync(() -> phone.sendText(port, last), pool));
+            for (CompletableFuture<Ussd.Reply> r : replies) screens.add(Screens.readable(r.get(20, TimeUnit.SECONDS)).screen());
+        } finally {
+            pool.shutdown();
+        }
         assertThat(casesOf(number)).hasSize(1);
+        // A copy arriving after the first one ended the session starts a new one: nothing else.
+        assertThat(screens).anySatisfy(t -> assertThat(t).contains("Demande enregistr"));
     }
 
     @ParameterizedTest(name = "typed \"{0}\"")

@@ -176,13 +176,21 @@ class HandoffSmsHttpTest {
         while (!police.contains("1. Recevoir par SMS")) police = phone.type(port, "98").screen();
         assertThat(phone.type(port, "1").screen()).contains("Le SMS restera");
         String last = phone.history() + "*1";
+        // Twilio takes its time, so every copy reads the session before the first one ends it.
+        twilio.delay(java.time.Duration.ofMillis(700));
         List<java.util.concurrent.CompletableFuture<Ussd.Reply>> hops = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            hops.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> phone.sendText(port, last)));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                hops.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> phone.sendText(port, last), pool));
+            }
+            for (var h : hops) Screens.readable(h.get(20, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdown();
         }
-        for (var h : hops) Screens.readable(h.get(20, TimeUnit.SECONDS));
+        assertThat(Long.parseLong(Await.result(server.redis().get(Effects.smsCounterKey(CALLERS.of(number))))))
+                .as("more copies than the limit asked for an SMS").isGreaterThan(3);
         assertThat(sentTo(number)).hasSize(3);
-        assertThat(Await.result(server.redis().get(Effects.smsCounterKey(CALLERS.of(number))))).isEqualTo("8");
     }
 
     @Test
