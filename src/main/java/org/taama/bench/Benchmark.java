@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Usage: {@code java -jar target/taama.jar bench [--callers 200] [--seconds 10] [--rate 3000] [--warmup 10] [--rounds 2]}
  *
- * <p>{@code bench --login-flood [--flood-rate 500] [--logins 300]}: instead, USSD hops at a fixed
+ * <p>{@code bench --login-flood [--flood-rate 500] [--logins 300] [--accounts 20] [--right 0.5]}: instead, USSD hops at a fixed
  * open-loop rate, first alone, then while {@code --logins} concurrent sign-ins (right and wrong
  * passwords, for a few accounts, each from another address behind a trusted proxy) hit
  * {@code /api/login} without pause; prints the hop latency both ways and what the sign-ins got.
@@ -82,7 +82,8 @@ public final class Benchmark {
             if (opt.containsKey("login-flood")) {
                 try {
                     loginFlood(server, Integer.parseInt(opt.getOrDefault("flood-rate", "500")),
-                            Integer.parseInt(opt.getOrDefault("logins", "300")), seconds, warmup);
+                            Integer.parseInt(opt.getOrDefault("logins", "300")), Integer.parseInt(opt.getOrDefault("accounts", "20")),
+                            Double.parseDouble(opt.getOrDefault("right", "0.5")), seconds, warmup);
                 } finally {
                     server.close();
                 }
@@ -440,13 +441,13 @@ public final class Benchmark {
      * The flood runs on its own event loop (and Vert.x instance) so the hop generator is not slowed
      * by it: what moves is the server.
      */
-    private static void loginFlood(Server server, int rate, int logins, int seconds, int warmup) throws Exception {
+    private static void loginFlood(Server server, int rate, int logins, int accounts, double right, int seconds, int warmup)
+            throws Exception {
         int port = server.port();
         Vertx loadVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Vertx floodVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try {
             HttpClient api = client(floodVertx, port, logins);
-            int accounts = 20;
             String token = new io.vertx.core.json.JsonObject(signIn(api, ADMIN, ADMIN_PASSWORD, "10.255.255.1")
                     .await(60, TimeUnit.SECONDS)[1]).getString("token");
             for (int i = 0; i < accounts; i++) {
@@ -458,10 +459,10 @@ public final class Benchmark {
             }
             System.out.printf("Taama sign-in flood: %d cores, server %d event loops, passwords hashed on %d thread(s); "
                             + "USSD hops offered at %d/s (open loop, latency from when each hop was due), %d s each way "
-                            + "after %d s of warm-up; the flood: %d concurrent sign-ins without pause, half with the right "
+                            + "after %d s of warm-up; the flood: %d concurrent sign-ins without pause, %.0f%% with the right "
                             + "password, for %d accounts, each from another address.%n%n",
                     Runtime.getRuntime().availableProcessors(), server.config().verticles(),
-                    org.taama.operators.PasswordHashing.THREADS, rate, seconds, warmup, logins, accounts);
+                    org.taama.operators.PasswordHashing.THREADS, rate, seconds, warmup, logins, right * 100, accounts);
 
             openLoop(loadVertx, port, "/ussd/africastalking", rate, 0, warmup);
             Result quiet = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
@@ -473,7 +474,7 @@ public final class Benchmark {
             long checksBefore = passwordChecks(api);
             long floodStart = System.nanoTime();
             floodVertx.runOnContext(v -> {
-                for (int i = 0; i < logins; i++) signInLoop(api, accounts, flooding, outcomes, running, stopped);
+                for (int i = 0; i < logins; i++) signInLoop(api, accounts, right, flooding, outcomes, running, stopped);
             });
             Thread.sleep(2000); // the pool's queue fills, the throttle's counts rise: measure the steady flood
             Result flooded = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
@@ -483,15 +484,34 @@ public final class Benchmark {
             long checks = passwordChecks(api) - checksBefore;
             Result after = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
 
+            // The same number of clients without pause on GET /health: what any request flood of
+            // that size costs the hops, to tell it from what sign-ins themselves cost.
+            flooding.set(true);
+            running.set(logins);
+            io.vertx.core.Promise<Void> healthStopped = io.vertx.core.Promise.promise();
+            AtomicLong healthAnswered = new AtomicLong();
+            long healthStart = System.nanoTime();
+            floodVertx.runOnContext(v -> {
+                for (int i = 0; i < logins; i++) healthLoop(api, flooding, healthAnswered, running, healthStopped);
+            });
+            Thread.sleep(2000);
+            Result healthFlooded = openLoop(loadVertx, port, "/ussd/africastalking", rate, 1, seconds);
+            flooding.set(false);
+            healthStopped.future().await(120, TimeUnit.SECONDS);
+            double healthSeconds = (System.nanoTime() - healthStart) / 1e9;
+
             System.out.println("USSD hops at " + rate + "/s:");
             System.out.println("  " + quiet.line("no sign-ins    "));
             System.out.println("  " + flooded.line(logins + " sign-ins   "));
             System.out.println("  " + after.line("after the flood"));
+            System.out.println("  " + healthFlooded.line(logins + " GET /health"));
             System.out.printf("  p99 hop: %.2f ms without the flood, %.2f ms during it (x%.2f)%n%n",
                     quiet.p(99) / 1000.0, flooded.p(99) / 1000.0, flooded.p(99) / (double) Math.max(1, quiet.p(99)));
             long total = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
             System.out.printf("Sign-ins during %.1f s: %d answered (%.0f/s); passwords checked: %d (%.1f/s)%n",
                     floodSeconds, total, total / floodSeconds, checks, checks / floodSeconds);
+            System.out.printf("GET /health during %.1f s: %d answered (%.0f/s)%n", healthSeconds, healthAnswered.get(),
+                    healthAnswered.get() / healthSeconds);
             new java.util.TreeMap<>(outcomes).forEach((status, n) -> System.out.printf("  %s %d%n",
                     status == 200 ? "200 signed in        " : status == 401 ? "401 wrong password   "
                             : status == 429 ? "429 throttled        " : status == 503 ? "503 hashing pool full"
@@ -502,7 +522,7 @@ public final class Benchmark {
         }
     }
 
-    private static void signInLoop(HttpClient api, int accounts, java.util.concurrent.atomic.AtomicBoolean flooding,
+    private static void signInLoop(HttpClient api, int accounts, double right, java.util.concurrent.atomic.AtomicBoolean flooding,
                                    Map<Integer, AtomicLong> outcomes, AtomicLong running, io.vertx.core.Promise<Void> stopped) {
         if (!flooding.get()) {
             if (running.decrementAndGet() == 0) stopped.tryComplete();
@@ -510,12 +530,24 @@ public final class Benchmark {
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
         int account = r.nextInt(accounts);
-        String password = r.nextBoolean() ? "bench-password-" + account : "wrong-password-" + r.nextInt(1_000_000);
+        String password = r.nextDouble() < right ? "bench-password-" + account : "wrong-password-" + r.nextInt(1_000_000);
         String from = "10." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
         signIn(api, "bench-op-" + account, password, from).onComplete(ar -> {
             int status = ar.succeeded() ? Integer.parseInt(ar.result()[0]) : -1;
             outcomes.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-            signInLoop(api, accounts, flooding, outcomes, running, stopped);
+            signInLoop(api, accounts, right, flooding, outcomes, running, stopped);
+        });
+    }
+
+    private static void healthLoop(HttpClient api, java.util.concurrent.atomic.AtomicBoolean flooding, AtomicLong answered,
+                                   AtomicLong running, io.vertx.core.Promise<Void> stopped) {
+        if (!flooding.get()) {
+            if (running.decrementAndGet() == 0) stopped.tryComplete();
+            return;
+        }
+        api.request(HttpMethod.GET, "/health").compose(req -> req.send()).compose(resp -> resp.body()).onComplete(ar -> {
+            if (ar.succeeded()) answered.incrementAndGet();
+            healthLoop(api, flooding, answered, running, stopped);
         });
     }
 

@@ -169,18 +169,21 @@ public final class Accounts {
             return audit.count(UNKNOWN, "login:failed", null).transform(x -> Future.failedFuture(unauthorized()));
         }
         LoginThrottle.Attempt attempt = LoginThrottle.attempt(username, address);
+        LoginThrottle.Wait held = throttle.heldBack(attempt);
+        if (held != null) {
+            // Already past a limit as this node knows: refused without counting it in Redis again.
+            Future<String> who = held.who() != null ? Future.succeededFuture(held.who())
+                    : redis.hgetall(key(username)).map(h -> auditName(username, h));
+            return who.compose(w -> throttled(w, held.millis()));
+        }
         Future<Map<String, String>> account = redis.hgetall(key(username));
-        Future<Long> wait = throttle.count(attempt);
-        return Future.all(account, wait).compose(all -> {
+        Future<Long> wait = account.compose(h -> throttle.count(attempt, auditName(username, h)));
+        return wait.compose(waitMs -> {
             Map<String, String> h = account.result();
             String stored = h.get("password");
-            boolean known = stored != null && Role.of(h.get("role")) != null && !RESERVED.contains(username);
-            String who = known ? username : UNKNOWN;
-            if (wait.result() > 0) {
-                long seconds = Math.max(1, (wait.result() + 999) / 1000);
-                return audit.count(who, "login:throttled", null).transform(x -> Future.failedFuture(new BadRequest(429,
-                        "too many sign-in attempts; try again in " + Math.max(1, seconds / 60) + " minutes", seconds)));
-            }
+            String who = auditName(username, h);
+            boolean known = !UNKNOWN.equals(who);
+            if (waitMs > 0) return throttled(who, waitMs);
             return hashing.verify(password, known ? () -> stored : this::decoy).compose(ok -> {
                 if (!ok || !known) {
                     Future<Void> noted = known
@@ -197,6 +200,18 @@ public final class Accounts {
                         .map(token);
             });
         });
+    }
+
+    /** How the audit names whoever tried to sign in as {@code username}: the name of an account, else "unknown". */
+    private static String auditName(String username, Map<String, String> account) {
+        boolean known = account.get("password") != null && Role.of(account.get("role")) != null && !RESERVED.contains(username);
+        return known ? username : UNKNOWN;
+    }
+
+    private Future<String> throttled(String who, long waitMs) {
+        long seconds = Math.max(1, (waitMs + 999) / 1000);
+        return audit.count(who, "login:throttled", null).transform(x -> Future.failedFuture(new BadRequest(429,
+                "too many sign-in attempts; try again in " + Math.max(1, (seconds + 59) / 60) + " minutes", seconds)));
     }
 
     /** Who holds this token; 401 when it is unknown, expired or its account is gone. */

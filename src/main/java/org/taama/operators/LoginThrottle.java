@@ -9,6 +9,7 @@ import org.taama.redis.Redis;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * How many sign-in attempts a username and a network may make: {@value #PER_USERNAME} per username
@@ -29,16 +30,16 @@ public final class LoginThrottle {
     public static final int PER_NETWORK = 20;
     public static final Duration WINDOW = Duration.ofMinutes(15);
 
-    /** Counts the attempt; answers 0 when it may go on, else how many ms until it may. */
+    /** Counts the attempt; answers {ms the username must wait, ms the network must wait} (0: may go on). */
     private static final String ATTEMPT = """
             local u = redis.call('INCR', KEYS[1])
             if u == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             local a = redis.call('INCR', KEYS[2])
             if a == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
-            local wait = 0
-            if u > tonumber(ARGV[2]) then wait = math.max(wait, redis.call('PTTL', KEYS[1])) end
-            if a > tonumber(ARGV[3]) then wait = math.max(wait, redis.call('PTTL', KEYS[2])) end
-            return wait
+            local uw, aw = 0, 0
+            if u > tonumber(ARGV[2]) then uw = redis.call('PTTL', KEYS[1]) end
+            if a > tonumber(ARGV[3]) then aw = redis.call('PTTL', KEYS[2]) end
+            return {uw, aw}
             """;
 
     /** A right password: the username starts again, the network gets this attempt back. */
@@ -48,7 +49,22 @@ public final class LoginThrottle {
             return 1
             """;
 
+    /** At most this many held-back keys are remembered on one node (beyond, Redis is asked each time). */
+    static final int REMEMBERED_MAX = 10_000;
+
     private final Redis redis;
+    /**
+     * Keys this node saw past their limit, and until when (epoch ms): a limit only ends when its
+     * window does, so until then an attempt on them is refused here without asking Redis again. A
+     * flood on a held-back name or network then costs one audit count a try, not three round trips.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A key held back until {@code until}; {@code who} is how the audit names the username (null for a network). */
+    record Held(long until, String who) {}
+
+    /** How long an attempt must wait (ms), and how the audit names the username when it is the one held (else null). */
+    record Wait(long millis, String who) {}
 
     public LoginThrottle(Redis redis) {
         this.redis = redis;
@@ -66,10 +82,44 @@ public final class LoginThrottle {
         return new Attempt("taama:{login}:user:" + digest(username), "taama:{login}:net:" + digest(network), network);
     }
 
-    /** Counts one attempt; answers 0 to go on and check the password, or the ms to wait. */
-    Future<Long> count(Attempt a) {
-        return redis.eval(ATTEMPT, ScriptOutputType.INTEGER, a.keys(),
-                Long.toString(WINDOW.toMillis()), Integer.toString(PER_USERNAME), Integer.toString(PER_NETWORK));
+    /**
+     * What this node already knows holds the attempt back: the longest wait, and how the audit names
+     * the username if it is the username that is held; null when Redis must be asked.
+     */
+    Wait heldBack(Attempt a) {
+        long now = System.currentTimeMillis();
+        Held user = live(a.userKey(), now);
+        Held net = live(a.networkKey(), now);
+        if (user == null && net == null) return null;
+        long until = Math.max(user == null ? 0 : user.until(), net == null ? 0 : net.until());
+        return new Wait(until - now, user == null ? null : user.who());
+    }
+
+    private Held live(String key, long now) {
+        Held h = held.get(key);
+        if (h == null) return null;
+        if (h.until() > now) return h;
+        held.remove(key, h);
+        return null;
+    }
+
+    /**
+     * Counts one attempt; answers 0 to go on and check the password, or the ms to wait. A key past
+     * its limit is remembered on this node until its window ends, the username's with {@code who}.
+     */
+    Future<Long> count(Attempt a, String who) {
+        return redis.<List<Long>>eval(ATTEMPT, ScriptOutputType.MULTI, a.keys(),
+                Long.toString(WINDOW.toMillis()), Integer.toString(PER_USERNAME), Integer.toString(PER_NETWORK)).map(w -> {
+                    long now = System.currentTimeMillis();
+                    if (w.get(0) > 0) remember(a.userKey(), new Held(now + w.get(0), who));
+                    if (w.get(1) > 0) remember(a.networkKey(), new Held(now + w.get(1), null));
+                    return Math.max(w.get(0), w.get(1));
+                });
+    }
+
+    private void remember(String key, Held h) {
+        if (held.size() >= REMEMBERED_MAX) held.values().removeIf(x -> x.until() <= System.currentTimeMillis());
+        if (held.size() < REMEMBERED_MAX) held.put(key, h);
     }
 
     Future<Void> succeeded(Attempt a) {

@@ -104,6 +104,10 @@ class AccountsTest {
         assertThat(blocked.status()).isEqualTo(429);
         assertThat(blocked.retryAfterSeconds()).isBetween(1L, LoginThrottle.WINDOW.toSeconds());
         assertThat(ops.accounts.passwordChecks()).as("a throttled attempt checks no password").isEqualTo(checks);
+        // Another node, which never saw these attempts, holds the username back too (Redis decides).
+        Accounts otherNode = new Accounts(ops.redis, java.time.Clock.systemUTC());
+        assertThat(status(otherNode.login(name, "the-right-password", "198.51.100.3"))).isEqualTo(429);
+        assertThat(otherNode.passwordChecks()).isZero();
         // Another account from the same addresses is not held back.
         String other = "other-" + OpsServer.suffix();
         await(ops.accounts.create(other, "another-right-password", "operator"));

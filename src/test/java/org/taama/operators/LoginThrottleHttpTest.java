@@ -41,6 +41,7 @@ class LoginThrottleHttpTest {
         String name = "flood-" + OpsServer.suffix();
         await(ops.accounts.create(name, "the-right-password", "operator"));
         long checksBefore = ops.accounts.passwordChecks();
+        long throttledBefore = throttled(name);
         int net = ThreadLocalRandom.current().nextInt(1, 250);
 
         List<CompletableFuture<HttpResponse<String>>> guesses = new ArrayList<>();
@@ -64,6 +65,20 @@ class LoginThrottleHttpTest {
         assertThat(retry).isBetween(1L, LoginThrottle.WINDOW.toSeconds());
         assertThat(new JsonObject(right.body()).getString("error")).contains("try again");
         assertThat(ops.accounts.passwordChecks() - checksBefore).isEqualTo(checked);
+        // Every refused attempt is in the audit, the ones this node already knew to refuse too.
+        for (int i = 0; i < 5; i++) {
+            assertThat(OpsServer.HTTP.send(login(name, "again-" + i, "192.0.2." + net), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(429);
+        }
+        long refused = statuses.stream().filter(s -> s == 429).count() + 1 + 5;
+        assertThat(throttled(name) - throttledBefore).isEqualTo(refused);
+        assertThat(ops.accounts.passwordChecks() - checksBefore).isEqualTo(checked);
+    }
+
+    static long throttled(String name) {
+        return await(ops.cases.audit().reads(0, 100_000)).stream()
+                .filter(r -> name.equals(r.getString("operator")) && "login:throttled".equals(r.getString("action")))
+                .mapToLong(r -> r.getLong("count")).sum();
     }
 
     @Test
