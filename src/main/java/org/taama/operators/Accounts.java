@@ -184,7 +184,9 @@ public final class Accounts {
             String who = auditName(username, h);
             boolean known = !UNKNOWN.equals(who);
             if (waitMs > 0) return throttled(who, waitMs);
-            return hashing.verify(password, known ? () -> stored : this::decoy).compose(ok -> {
+            return hashing.verify(password, known ? () -> stored : this::decoy).recover(busy ->
+                    // Not checked (the pool was full): the attempt is given back, the refusal stands.
+                    throttle.unchecked(attempt).transform(x -> Future.failedFuture(busy))).compose(ok -> {
                 if (!ok || !known) {
                     Future<Void> noted = known
                             ? audit.record(who, "login:failed", null, Map.of("from", attempt.network()))

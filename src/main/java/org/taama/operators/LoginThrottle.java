@@ -52,6 +52,14 @@ public final class LoginThrottle {
     /** At most this many held-back keys are remembered on one node (beyond, Redis is asked each time). */
     static final int REMEMBERED_MAX = 10_000;
 
+    /** An attempt whose password was never checked (the hashing pool was full) is given back to both. */
+    private static final String UNCHECKED = """
+            for i = 1, 2 do
+              if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+            end
+            return 1
+            """;
+
     private final Redis redis;
     /**
      * Keys this node saw past their limit, and until when (epoch ms): a limit only ends when its
@@ -120,6 +128,11 @@ public final class LoginThrottle {
     private void remember(String key, Held h) {
         if (held.size() >= REMEMBERED_MAX) held.values().removeIf(x -> x.until() <= System.currentTimeMillis());
         if (held.size() < REMEMBERED_MAX) held.put(key, h);
+    }
+
+    /** The attempt never reached its password check: it counts against neither. */
+    Future<Void> unchecked(Attempt a) {
+        return redis.<Long>eval(UNCHECKED, ScriptOutputType.INTEGER, a.keys()).mapEmpty();
     }
 
     Future<Void> succeeded(Attempt a) {

@@ -7,6 +7,7 @@ import org.taama.config.Config;
 import org.taama.web.BadRequest;
 
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -112,6 +113,27 @@ class AccountsTest {
         String other = "other-" + OpsServer.suffix();
         await(ops.accounts.create(other, "another-right-password", "operator"));
         assertThat(await(ops.accounts.login(other, "another-right-password", "203.0.113.10"))).isNotBlank();
+    }
+
+    @Test
+    void aFullHashingPoolRefusesAtOnceAndTheAttemptDoesNotCount() {
+        String name = "busy-" + OpsServer.suffix();
+        await(ops.accounts.create(name, "the-right-password", "operator"));
+        // A pool of one thread and a queue of one: of eight sign-ins at once, most find it full.
+        PasswordHashing tiny = new PasswordHashing(ops.vertx, 1, 1);
+        Accounts accounts = new Accounts(ops.redis, java.time.Clock.systemUTC(), ops.cases.audit(), tiny);
+        List<io.vertx.core.Future<String>> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) tries.add(accounts.login(name, "wrong-" + i, "203.0.113." + (100 + i)));
+        List<BadRequest> refusals = tries.stream().map(AccountsTest::failure).toList();
+        List<Integer> statuses = refusals.stream().map(BadRequest::status).toList();
+        assertThat(statuses).containsOnly(401, 503).contains(503);
+        assertThat(refusals.stream().filter(r -> r.status() == 503)).allSatisfy(r -> assertThat(r.retryAfterSeconds()).isPositive());
+        long wrong = statuses.stream().filter(st -> st == 401).count();
+        assertThat(tiny.checks()).isEqualTo(wrong);
+        // Only the attempts whose password was checked count against the username.
+        String counted = await(ops.redis.get(LoginThrottle.attempt(name, "203.0.113.100").userKey()));
+        assertThat(Long.parseLong(counted)).isEqualTo(wrong);
+        tiny.close();
     }
 
     @Test
