@@ -115,7 +115,9 @@ public final class Effects {
         for (Effect e : effects) {
             switch (e.action()) {
                 case "subscribe" -> {
-                    if (number != null) all.add(consent.optIn(caller, number, channel, e.lang(), e.region()).map(Effect.OK));
+                    // A WhatsApp business-scoped id is no number we could ever write to: say so, never "thank you".
+                    all.add(number == null ? Future.succeededFuture(Effect.REFUSED)
+                            : consent.optIn(caller, number, channel, e.lang(), e.region()).map(Effect.OK));
                 }
                 case "unsubscribe" -> all.add(consent.optOut(caller, channel, "menu").map(Effect.OK));
                 case "sms" -> all.add(sms(e, caller, number, channel));

@@ -158,6 +158,11 @@ class TwilioChatHttpTest {
             return new Texter(true);
         }
 
+        /** Someone WhatsApp shows us only by a business-scoped id, never by a number. */
+        static Texter scopedWhatsapp() {
+            return new Texter("US." + (1_000_000_000L + ThreadLocalRandom.current().nextLong(9_000_000_000L)), true);
+        }
+
         static String freshSid() {
             return "SM" + HexFormat.of().formatHex(Digests.sha256(Long.toString(System.nanoTime())
                     + ThreadLocalRandom.current().nextLong()), 0, 16);
@@ -841,6 +846,21 @@ class TwilioChatHttpTest {
                     .containsEntry("channel", "sms");
             assertThat(CIPHER.decrypt(c.get("number"), t.caller())).isEqualTo(t.number);
             assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isTrue();
+        }
+
+        @Test
+        @DisplayName("a WhatsApp account that shows no number is told it cannot be written to, never thanked")
+        void subscribeWithoutANumber() {
+            Texter t = Texter.scopedWhatsapp();
+            t.send("Salut");
+            t.send("1");
+            t.send("5");
+            t.send("1");
+            String answer = t.send("2");
+            assertThat(answer).startsWith(text("fr", "subscribe.cannot"))
+                    .doesNotContain(text("fr", "subscribe.done@whatsapp"));
+            assertThat(consent(t.number)).as("nothing is stored for an address we cannot write to").isEmpty();
+            assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isFalse();
         }
     }
 
