@@ -159,9 +159,11 @@ public final class Accounts {
     /**
      * A new token for a right username and password (401 otherwise, as slowly for an unknown user),
      * with the attempt counted first against the username and the sender's network
-     * ({@link LoginThrottle}); past the limit the answer is 429 and the password is not checked. Every attempt is audited: a known account's sign-ins and wrong
-     * passwords in the trail with the network they came from; attempts for names that are no account,
-     * and throttled ones, counted per hour (an attacker's volume must not bloat the trail).
+     * ({@link LoginThrottle}); past the limit the answer is 429 and the password is not checked. When
+     * the hashing pool is full the answer is 503 at once, and that attempt is not counted. Every
+     * attempt is audited: a known account's sign-ins and wrong passwords in the trail with the network
+     * they came from; attempts for names that are no account, throttled and refused-busy ones, counted
+     * per hour (an attacker's volume must not bloat the trail).
      */
     public Future<String> login(String username, String password, String address) {
         if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
@@ -170,12 +172,25 @@ public final class Accounts {
         }
         LoginThrottle.Attempt attempt = LoginThrottle.attempt(username, address);
         LoginThrottle.Wait held = throttle.heldBack(attempt);
-        if (held != null) {
-            // Already past a limit as this node knows: refused without counting it in Redis again.
-            Future<String> who = held.who() != null ? Future.succeededFuture(held.who())
-                    : redis.hgetall(key(username)).map(h -> auditName(username, h));
-            return who.compose(w -> throttled(w, held.millis()));
+        PasswordHashing.Place place = held == null ? hashing.reserve() : null;
+        if (held == null && place == null) {
+            // The pool is full: refused before the attempt is counted, so it costs the username nothing.
+            return redis.hgetall(key(username)).compose(h -> audit.count(auditName(username, h), "login:busy", null))
+                    .transform(x -> Future.failedFuture(PasswordHashing.busy()));
         }
+        if (place == null) return checkHeld(username, held);
+        return counted(username, password, attempt).onComplete(x -> place.release());
+    }
+
+    private Future<String> checkHeld(String username, LoginThrottle.Wait held) {
+        // Already past a limit as this node knows: refused without counting it in Redis again.
+        Future<String> who = held.who() != null ? Future.succeededFuture(held.who())
+                : redis.hgetall(key(username)).map(h -> auditName(username, h));
+        return who.compose(w -> throttled(w, held.millis()));
+    }
+
+    /** A sign-in with its place in the hashing pool: counted, then checked. */
+    private Future<String> counted(String username, String password, LoginThrottle.Attempt attempt) {
         Future<Map<String, String>> account = redis.hgetall(key(username));
         Future<Long> wait = account.compose(h -> throttle.count(attempt, auditName(username, h)));
         return wait.compose(waitMs -> {
@@ -186,7 +201,8 @@ public final class Accounts {
             if (waitMs > 0) return throttled(who, waitMs);
             return hashing.verify(password, known ? () -> stored : this::decoy).recover(busy ->
                     // Not checked (the pool was full): the attempt is given back, the refusal stands.
-                    throttle.unchecked(attempt).transform(x -> Future.failedFuture(busy))).compose(ok -> {
+                    throttle.unchecked(attempt).transform(x -> audit.count(who, "login:busy", null))
+                            .transform(x -> Future.failedFuture(busy))).compose(ok -> {
                 if (!ok || !known) {
                     Future<Void> noted = known
                             ? audit.record(who, "login:failed", null, Map.of("from", attempt.network()))

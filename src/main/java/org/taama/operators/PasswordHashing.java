@@ -32,6 +32,9 @@ public final class PasswordHashing {
     private final Vertx vertx;
     private final ThreadPoolExecutor pool;
     private final AtomicLong checks = new AtomicLong();
+    /** Sign-ins holding a place in the pool (running, queued, or on their way to it). */
+    private final AtomicInteger places = new AtomicInteger();
+    private final int capacity;
 
     public PasswordHashing(Vertx vertx) {
         this(vertx, THREADS, QUEUE);
@@ -39,6 +42,7 @@ public final class PasswordHashing {
 
     PasswordHashing(Vertx vertx, int threads, int queue) {
         this.vertx = vertx;
+        this.capacity = threads + queue;
         int n = POOLS.incrementAndGet();
         AtomicInteger seq = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
@@ -48,6 +52,33 @@ public final class PasswordHashing {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * A place in the pool for one sign-in, taken before anything else is done for it, so that when the
+     * pool is full a sign-in is refused at once, without a Redis round trip. Null when full. Give it
+     * back with {@link Place#release()} (idempotent) once the sign-in is answered.
+     */
+    public Place reserve() {
+        while (true) {
+            int n = places.get();
+            if (n >= capacity) return null;
+            if (places.compareAndSet(n, n + 1)) return new Place();
+        }
+    }
+
+    /** One reserved place. */
+    public final class Place {
+        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        public void release() {
+            if (held.compareAndSet(true, false)) places.decrementAndGet();
+        }
+    }
+
+    /** The refusal when the pool is full: passes in a few seconds. */
+    public static BadRequest busy() {
+        return new BadRequest(503, "too many sign-ins at once; try again in a few seconds", 2);
     }
 
     /** Checks a password against a stored hash (got on the pool: it may be slow to make), counted in {@link #checks()}. */
@@ -74,7 +105,7 @@ public final class PasswordHashing {
                 rest(System.nanoTime() - start);
             });
         } catch (RejectedExecutionException e) {
-            return Future.failedFuture(new BadRequest(503, "too many sign-ins at once; try again in a few seconds", 2));
+            return Future.failedFuture(busy());
         }
         return promise.future();
     }
