@@ -43,6 +43,8 @@ public final class Config {
             "REDIS_CLUSTER",
             "REDIS_TIMEOUT_MS",
             "REDIS_URL",
+            "SENDER_BURST",
+            "SENDER_RATE",
             "SENDER_THREADS",
             "SESSION_TTL_SECONDS",
             "SMS_ALLOWED_COUNTRIES",
@@ -290,6 +292,24 @@ public final class Config {
     /** Country codes a call-back may be asked for (CALLBACK_ALLOWED_COUNTRIES, default 223): operators call only there. */
     public java.util.List<String> callbackAllowedCountries() {
         return countries("CALLBACK_ALLOWED_COUNTRIES");
+    }
+    /**
+     * Segments a second one sender (one of our numbers) may send, all nodes together (SENDER_RATE,
+     * default 10: Twilio's pace for a long code to countries outside the US and Canada).
+     */
+    public int senderRate() {
+        int n = integer("SENDER_RATE", 10);
+        if (n < 1 || n > 10_000) throw new IllegalArgumentException("SENDER_RATE must be 1 to 10000 segments a second");
+        return n;
+    }
+    /**
+     * Segments one sender may send at once after a pause (SENDER_BURST, default SENDER_RATE: one
+     * second's worth); a message of more segments still goes, once the sender owes nothing.
+     */
+    public int senderBurst() {
+        int n = integer("SENDER_BURST", senderRate());
+        if (n < 1 || n > 100_000) throw new IllegalArgumentException("SENDER_BURST must be 1 to 100000 segments");
+        return n;
     }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }

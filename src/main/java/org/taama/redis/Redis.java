@@ -200,6 +200,35 @@ public final class Redis implements AutoCloseable {
         return on(commands.<T>eval(script, type, keys, args));
     }
 
+    /**
+     * A Lua script known by its SHA-1, run with {@link #run}: EVALSHA sends 40 characters instead of
+     * the body, and the body goes (EVAL, which also caches it) only when a Redis server does not know it
+     * yet — its first call, or after a restart or a failover to a replica that never ran it.
+     */
+    public record Script(String body, String sha1) {
+        public static Script of(String body) {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new Script(body, java.util.HexFormat.of().formatHex(d));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+            }
+        }
+    }
+
+    /** Runs a script by EVALSHA, falling back to EVAL once when this Redis answers NOSCRIPT. */
+    public <T> Future<T> run(Script script, ScriptOutputType type, String[] keys, String... args) {
+        CompletionStage<T> byHash = commands.<T>evalsha(script.sha1(), type, keys, args);
+        return on(byHash.exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof io.lettuce.core.RedisNoScriptException) {
+                return commands.<T>eval(script.body(), type, keys, args);
+            }
+            return java.util.concurrent.CompletableFuture.failedFuture(cause);
+        }));
+    }
+
     /** One key to write with {@link #setAll}: its value and how long it lives; see {@link #deletion}. */
     public record Write(String key, String value, Duration ttl) {
         /** A write that deletes the key (a conversation that reached its end). */
