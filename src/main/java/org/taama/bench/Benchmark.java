@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * open-loop rate, first alone, then while {@code --logins} concurrent sign-ins (right and wrong
  * passwords, for a few accounts, each from another address behind a trusted proxy) hit
  * {@code /api/login} without pause; prints the hop latency both ways and what the sign-ins got.
+ *
+ * <p>{@code bench --pace [--rate R] [--seconds 60]}: the shared per-sender pace on two nodes, see {@link PaceBenchmark}.
  */
 public final class Benchmark {
     private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
@@ -59,6 +61,10 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
+        if (opt.containsKey("pace")) {
+            PaceBenchmark.run(opt);
+            System.exit(0);
+        }
         int callers = Integer.parseInt(opt.getOrDefault("callers", "200"));
         int seconds = Integer.parseInt(opt.getOrDefault("seconds", "10"));
         int rate = Integer.parseInt(opt.getOrDefault("rate", "3000"));
