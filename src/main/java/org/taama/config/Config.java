@@ -92,6 +92,8 @@ public final class Config {
     private final String twilioWhatsappFrom;
     private final String whatsappTemplateSid;
     private final int senderThreads;
+    private final int senderRate;
+    private final int senderBurst;
     private final List<Cidr> trustedProxies;
     private final String ussdCallbackToken;
     private final Duration httpIdleTimeout;
@@ -137,6 +139,15 @@ public final class Config {
         this.twilioWhatsappFrom = text("TWILIO_WHATSAPP_FROM", null);
         this.whatsappTemplateSid = text("WHATSAPP_TEMPLATE_SID", null);
         this.senderThreads = integer("SENDER_THREADS", 4);
+        // Read here, not when a campaign first sends: a bad pace is refused at start.
+        this.senderRate = integer("SENDER_RATE", 10);
+        if (senderRate < 1 || senderRate > 10_000) {
+            throw new IllegalArgumentException("SENDER_RATE must be 1 to 10000 segments a second");
+        }
+        this.senderBurst = integer("SENDER_BURST", senderRate);
+        if (senderBurst < 1 || senderBurst > 100_000) {
+            throw new IllegalArgumentException("SENDER_BURST must be 1 to 100000 segments");
+        }
         this.trustedProxies = networks("TRUSTED_PROXIES");
         this.ussdCallbackToken = callbackToken();
         this.httpIdleTimeout = Duration.ofMillis(atLeast("HTTP_IDLE_TIMEOUT_MS", 60_000, 100));
@@ -297,20 +308,12 @@ public final class Config {
      * Segments a second one sender (one of our numbers) may send, all nodes together (SENDER_RATE,
      * default 10: Twilio's pace for a long code to countries outside the US and Canada).
      */
-    public int senderRate() {
-        int n = integer("SENDER_RATE", 10);
-        if (n < 1 || n > 10_000) throw new IllegalArgumentException("SENDER_RATE must be 1 to 10000 segments a second");
-        return n;
-    }
+    public int senderRate() { return senderRate; }
     /**
      * Segments one sender may send at once after a pause (SENDER_BURST, default SENDER_RATE: one
      * second's worth); a message of more segments still goes, once the sender owes nothing.
      */
-    public int senderBurst() {
-        int n = integer("SENDER_BURST", senderRate());
-        if (n < 1 || n > 100_000) throw new IllegalArgumentException("SENDER_BURST must be 1 to 100000 segments");
-        return n;
-    }
+    public int senderBurst() { return senderBurst; }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */

@@ -186,6 +186,27 @@ class ConfigTest {
     }
 
     @Test
+    @DisplayName("sending pace: 10 segments a second and a burst of one second's worth by default, each settable")
+    void senderPace() {
+        assertThat(Config.from(Map.of()).senderRate()).isEqualTo(10);
+        assertThat(Config.from(Map.of()).senderBurst()).isEqualTo(10);
+        assertThat(Config.from(Map.of("SENDER_RATE", "100")).senderBurst()).as("follows the rate").isEqualTo(100);
+        Config set = Config.from(Map.of("SENDER_RATE", " 3 ", "SENDER_BURST", "1"));
+        assertThat(set.senderRate()).isEqualTo(3);
+        assertThat(set.senderBurst()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}''")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "SENDER_RATE | 0", "SENDER_RATE | -5", "SENDER_RATE | 10.5", "SENDER_RATE | ten", "SENDER_RATE | 10001",
+            "SENDER_RATE | 99999999999", "SENDER_BURST | 0", "SENDER_BURST | -1", "SENDER_BURST | 100001", "SENDER_BURST | 1e3"})
+    @DisplayName("a sending pace that makes no sense is refused at start, naming the setting")
+    void badSenderPace(String name, String value) {
+        assertThatThrownBy(() -> Config.from(Map.of(name, value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
+    }
+
+    @Test
     @DisplayName("HTTP timeouts: defaults, and too short a value refused by name")
     void httpTimeouts() {
         assertThat(Config.from(Map.of()).httpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
