@@ -40,6 +40,7 @@ public final class Config {
             "LOCALES_DIR",
             "PORT",
             "PUBLIC_BASE_URL",
+            "QUIET_HOURS",
             "REDIS_CLUSTER",
             "REDIS_TIMEOUT_MS",
             "REDIS_URL",
@@ -100,6 +101,7 @@ public final class Config {
     private final Duration httpHeaderTimeout;
     private final List<Cidr> ussdAllowedIps;
     private final List<String> ussdServiceCodes;
+    private final QuietHours quietHours;
 
     private Config(Map<String, String> env) {
         this.env = Collections.unmodifiableMap(new HashMap<>(env));
@@ -154,6 +156,7 @@ public final class Config {
         this.httpHeaderTimeout = Duration.ofMillis(atLeast("HTTP_HEADER_TIMEOUT_MS", 10_000, 100));
         this.ussdAllowedIps = networks("USSD_ALLOWED_IPS");
         this.ussdServiceCodes = serviceCodes();
+        this.quietHours = QuietHours.parse(text("QUIET_HOURS", QuietHours.DEFAULT));
     }
 
     public static Config fromEnv() {
@@ -314,6 +317,8 @@ public final class Config {
      * second's worth); a message of more segments still goes, once the sender owes nothing.
      */
     public int senderBurst() { return senderBurst; }
+    /** When no campaign message is sent, in Mali's time (QUIET_HOURS, default 21:00-08:00). */
+    public QuietHours quietHours() { return quietHours; }
     /** The first admin account, created at start when absent (ADMIN_USERNAME); null when unset. */
     public String adminUsername() { return text("ADMIN_USERNAME", null); }
     /** Its password (ADMIN_PASSWORD, at least 12 characters); only read to create the account, never printed. */

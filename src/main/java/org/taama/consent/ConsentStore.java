@@ -20,12 +20,11 @@ import java.util.Map;
  *   <li>{@code taama:{caller}:consent} — hash: status (in|out), channel, lang, region, at, number
  *       (AES-GCM, only while status is in)</li>
  *   <li>{@code taama:{caller}:consent:log} — the newest {@value #LOG_KEEP} changes: time, channel, action</li>
- *   <li>{@code taama:subscribers} — set of caller hashes with status in</li>
  * </ul>
- * Both caller keys expire {@code CONSENT_TTL} after the last change.
+ * Both caller keys expire {@code CONSENT_TTL} after the last change; {@link Subscribers} lists the
+ * subscribed callers by audience until that same moment, and forgets them then.
  */
 public final class ConsentStore {
-    public static final String SUBSCRIBERS = "taama:subscribers";
     static final int LOG_KEEP = 50;
     /** Long enough to honour a STOP for the life of any campaign; refreshed by every change. */
     static final Duration CONSENT_TTL = Duration.ofDays(730);
@@ -33,11 +32,23 @@ public final class ConsentStore {
     private final Redis redis;
     private final NumberCipher cipher;
     private final Clock clock;
+    private final Subscribers subscribers;
 
     public ConsentStore(Redis redis, NumberCipher cipher, Clock clock) {
         this.redis = redis;
         this.cipher = cipher;
         this.clock = clock;
+        this.subscribers = new Subscribers(redis, clock);
+    }
+
+    /** The audiences: who is subscribed, by channel, language and region, while their consent lasts. */
+    public Subscribers subscribers() {
+        return subscribers;
+    }
+
+    /** True when the caller is listed in an audience with live consent. */
+    public Future<Boolean> listed(String caller) {
+        return subscribers.listed(caller);
     }
 
     /** The current consent of a caller; status "none" when they never said anything. */
@@ -75,7 +86,7 @@ public final class ConsentStore {
         return Future.all(List.of(
                         redis.hset(key(caller), Map.of("status", "out", "channel", channel.id(), "at", at)),
                         redis.hdel(key(caller), "number"),
-                        redis.srem(SUBSCRIBERS, caller),
+                        subscribers.drop(caller),
                         log(caller, channel, "opt_out", why, at)))
                 .compose(v -> expire(caller));
     }
@@ -95,9 +106,33 @@ public final class ConsentStore {
         if (region != null) fields.put("region", region);
         return Future.all(List.of(
                         redis.hset(key(caller), fields),
-                        redis.sadd(SUBSCRIBERS, caller),
                         log(caller, channel, "opt_in", region == null ? null : "region " + region, at)))
-                .compose(v -> expire(caller));
+                .compose(v -> expire(caller))
+                // The stored language and region (a null region kept the one chosen before).
+                .compose(v -> redis.hmget(key(caller), "lang", "region"))
+                .compose(lr -> subscribers.put(caller, Subscribers.segment(channel.id(), lr.get(0), lr.get(1)),
+                        clock.millis() + CONSENT_TTL.toMillis()));
+    }
+
+    /**
+     * Moves the subscribers of the old plain set ({@code taama:subscribers}, which kept hashes after
+     * consent expired) into the audiences, each until its consent key expires; those whose consent is
+     * gone or out are dropped. Deletes the old set; answers how many were moved. Run once at start.
+     */
+    public Future<Integer> adoptLegacySubscribers() {
+        return redis.smembers(Subscribers.LEGACY).compose(callers -> {
+            if (callers.isEmpty()) return Future.succeededFuture(0);
+            List<Future<Boolean>> each = new java.util.ArrayList<>();
+            for (String caller : callers) {
+                each.add(redis.hgetall(key(caller)).compose(h -> redis.ttlMillis(key(caller)).compose(ttl -> {
+                    if (!"in".equals(h.get("status")) || ttl == null || ttl <= 0) return Future.succeededFuture(false);
+                    return subscribers.put(caller, Subscribers.segment(h.get("channel"), h.get("lang"), h.get("region")),
+                            clock.millis() + ttl).map(true);
+                })));
+            }
+            return Future.all(each).compose(v -> redis.del(Subscribers.LEGACY))
+                    .map(v -> (int) each.stream().filter(Future::result).count());
+        });
     }
 
     /** The number to send to, or null when the caller is not subscribed. Never log what this returns. */

@@ -46,7 +46,10 @@ public final class Accounts {
     public static final Duration TOKEN_TTL = Duration.ofHours(12);
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
 
-    /** Roles; volunteer is reserved (no endpoint admits it yet, and it cannot be created). */
+    /**
+     * Roles. A volunteer drafts awareness campaigns and submits them, and sees only their own; the
+     * case and admin endpoints refuse them (403). Operators and admins review campaigns.
+     */
     public enum Role {
         ADMIN, OPERATOR, VOLUNTEER;
 
@@ -142,8 +145,8 @@ public final class Accounts {
         if (password == null || password.length() < PASSWORD_MIN || password.length() > PASSWORD_MAX) {
             return Future.failedFuture(new BadRequest("password must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters"));
         }
-        if (r == null || r == Role.VOLUNTEER) {
-            return Future.failedFuture(new BadRequest("role must be admin or operator (volunteer is reserved)"));
+        if (r == null) {
+            return Future.failedFuture(new BadRequest("role must be admin, operator or volunteer"));
         }
         return hashing.run(() -> hash(password, ITERATIONS))
                 .compose(stored -> redis.<Long>eval(CREATE, ScriptOutputType.INTEGER, new String[] {key(username)},

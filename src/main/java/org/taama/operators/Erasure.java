@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
-import org.taama.consent.ConsentStore;
+import org.taama.consent.Subscribers;
 import org.taama.privacy.CallerHash;
 import org.taama.redis.Redis;
 import org.taama.web.BadRequest;
@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Erases everything Taama holds about one number: every key under its caller hash tag
- * ({@code taama:{hash}:*}, found with SCAN), its place in {@code taama:subscribers}, and every case in
+ * ({@code taama:{hash}:*}, found with SCAN), its place in the audiences ({@code taama:{subscribers}:*}), and every case in
  * {@code taama:{hash}:cases} (hash, notes, index entries; its id in the audit log becomes "erased").
  * The erasure itself is audited ("erase", no number, no hash, no case id).
  */
@@ -23,6 +23,7 @@ public final class Erasure {
     private final Redis redis;
     private final CallerHash callers;
     private final Audit audit;
+    private final Subscribers subscribers;
 
     public Erasure(Redis redis, CallerHash callers) {
         this(redis, callers, Clock.systemUTC());
@@ -37,6 +38,7 @@ public final class Erasure {
         this.redis = redis;
         this.callers = callers;
         this.audit = audit;
+        this.subscribers = new Subscribers(redis, java.time.Clock.systemUTC());
     }
 
     /** What was removed: keys under the caller's tag, cases, and whether they were a subscriber. */
@@ -60,8 +62,8 @@ public final class Erasure {
                 .compose(ids -> CaseStore.erase(redis, audit, new ArrayList<>(ids)))
                 .compose(cases -> redis.scan("taama:{" + caller + "}:*")
                         .compose(keys -> keys.isEmpty() ? Future.succeededFuture(0L) : deleteAll(keys))
-                        .compose(keys -> redis.srem(ConsentStore.SUBSCRIBERS, caller)
-                                .map(sub -> new Result(keys.intValue(), cases, sub > 0))))
+                        .compose(keys -> subscribers.listed(caller).compose(was -> subscribers.drop(caller)
+                                .map(v -> new Result(keys.intValue(), cases, was)))))
                 .compose(r -> audit.record(operator, "erase", null).map(r));
     }
 

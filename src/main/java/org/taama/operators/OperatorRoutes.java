@@ -156,7 +156,8 @@ public final class OperatorRoutes {
 
     // ---------------------------------------------------------------- authentication
 
-    private static Handler<RoutingContext> auth(Accounts accounts, Set<Role> roles) {
+    /** 401 without a valid token, 403 for a role not in {@code roles}; the signed-in user is then {@link #operator}. */
+    public static Handler<RoutingContext> auth(Accounts accounts, Set<Role> roles) {
         return ctx -> {
             String token = bearer(ctx);
             if (token == null) {
@@ -185,13 +186,19 @@ public final class OperatorRoutes {
         return t.isEmpty() ? null : t;
     }
 
+    /** Who signed this request, once {@link #auth} let it through. */
+    public static Operator operator(RoutingContext ctx) {
+        return ctx.get(USER);
+    }
+
     private static String user(RoutingContext ctx) {
         return ctx.<Operator>get(USER).username();
     }
 
     // ---------------------------------------------------------------- input
 
-    private static JsonObject json(RoutingContext ctx) {
+    /** The body as a JSON object; 400 with a reason otherwise. */
+    public static JsonObject json(RoutingContext ctx) {
         RequestBody body = ctx.body();
         if (body == null || !body.available() || body.length() == 0) throw new BadRequest("body must be a JSON object");
         Object v;
@@ -235,7 +242,8 @@ public final class OperatorRoutes {
 
     // ---------------------------------------------------------------- output
 
-    private static void send(RoutingContext ctx, Future<JsonObject> result, int status) {
+    /** Answers the object as JSON, never cached; a failure goes to the route's failure handler. */
+    public static void send(RoutingContext ctx, Future<JsonObject> result, int status) {
         result.onSuccess(o -> {
             if (ctx.response().ended()) return;
             ctx.response().setStatusCode(status)
@@ -253,7 +261,7 @@ public final class OperatorRoutes {
      * and case, to whom. Without a signed-in operator, only the route is kept (a case id in the path
      * is then anyone's text) and the refusal is counted, not added to the trail.
      */
-    static void failure(RoutingContext ctx, Audit audit) {
+    public static void failure(RoutingContext ctx, Audit audit) {
         if (ctx.response().ended()) return;
         int status = ctx.failure() instanceof BadRequest b ? b.status() : ctx.statusCode();
         String path = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();

@@ -1,5 +1,8 @@
 package org.taama.server;
 
+import org.taama.campaign.CampaignRoutes;
+import org.taama.campaign.CampaignStore;
+import org.taama.campaign.Preview;
 import org.taama.config.Config;
 import org.taama.web.Failures;
 import org.taama.web.Http1Edge;
@@ -19,6 +22,7 @@ import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.Gateways;
 import org.taama.ussd.UssdGateway;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +66,9 @@ public final class HttpVerticle extends VerticleBase {
         StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
         CostRoutes.mount(router, new TextCost(app.config()));
         OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers(), app.clientAddress()::of);
+        CampaignRoutes.mount(router, app.accounts(), app.cases().audit(), new CampaignStore(app.redis(), Clock.systemUTC()),
+                new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),
+                        app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);

@@ -162,6 +162,11 @@ public final class Server implements AutoCloseable {
             if (forgotten > 0) log.info("dropped the numbers of {} cases closed before closing dropped them", forgotten);
             int adopted = audit.adoptLegacy().await(60, TimeUnit.SECONDS);
             if (adopted > 0) log.info("moved {} entries of the old capped audit list into the audit trail", adopted);
+            int moved = consent.adoptLegacySubscribers().await(120, TimeUnit.SECONDS);
+            if (moved > 0) log.info("moved {} subscribers of the old set into the audiences (by consent expiry)", moved);
+            // Counting an audience drops expired consents; this keeps the audiences clean between campaigns.
+            vertx.setPeriodic(Duration.ofHours(1).toMillis(), t -> consent.subscribers().sweep()
+                    .onFailure(e -> log.warn("sweeping expired subscribers failed: {}", e.getClass().getName())));
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
             cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
         } catch (Exception e) {

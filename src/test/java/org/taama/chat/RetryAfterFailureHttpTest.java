@@ -83,7 +83,7 @@ class RetryAfterFailureHttpTest {
         assertThat(Twilio.post(port, stop).message()).isEqualTo(text("consent.stopped"));
         assertThat(Await.result(server.redis().hgetall(ConsentStore.key(caller))))
                 .containsEntry("status", "out").doesNotContainKey("number");
-        assertThat(Await.result(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller))).isFalse();
+        assertThat(Await.result(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(caller))).isFalse();
         long optOuts = optOuts(caller);
 
         assertThat(Twilio.post(port, stop).message()).as("a later retry").isEqualTo(text("consent.stopped"));

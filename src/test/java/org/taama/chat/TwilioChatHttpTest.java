@@ -724,7 +724,7 @@ class TwilioChatHttpTest {
             Map<String, String> c = consent(t.number);
             assertThat(c).containsEntry("status", "out").containsEntry("channel", whatsapp ? "whatsapp" : "sms")
                     .doesNotContainKey("number");
-            assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isFalse();
+            assertThat(await(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(t.caller()))).isFalse();
             List<JsonObject> log = consentLog(t.number);
             assertThat(log).hasSizeGreaterThanOrEqualTo(2);
             JsonObject newest = log.get(0);
@@ -752,7 +752,7 @@ class TwilioChatHttpTest {
             assertThat(stored).isNotBlank().isNotEqualTo(t.number)
                     .doesNotContain(t.number.substring(1)).doesNotContain(t.number.substring(4));
             assertThat(CIPHER.decrypt(stored, t.caller())).isEqualTo(t.number);
-            assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isTrue();
+            assertThat(await(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(t.caller()))).isTrue();
             List<JsonObject> log = consentLog(t.number);
             assertThat(log).isNotEmpty();
             assertThat(log.get(0).getString("action")).isEqualTo("opt_in");
@@ -845,7 +845,7 @@ class TwilioChatHttpTest {
             assertThat(c).containsEntry("status", "in").containsEntry("lang", "fr").containsEntry("region", "kayes")
                     .containsEntry("channel", "sms");
             assertThat(CIPHER.decrypt(c.get("number"), t.caller())).isEqualTo(t.number);
-            assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isTrue();
+            assertThat(await(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(t.caller()))).isTrue();
         }
 
         @Test
@@ -860,7 +860,7 @@ class TwilioChatHttpTest {
             assertThat(answer).startsWith(text("fr", "subscribe.cannot"))
                     .doesNotContain(text("fr", "subscribe.done@whatsapp"));
             assertThat(consent(t.number)).as("nothing is stored for an address we cannot write to").isEmpty();
-            assertThat(await(server.redis().sismember(ConsentStore.SUBSCRIBERS, t.caller()))).isFalse();
+            assertThat(await(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(t.caller()))).isFalse();
         }
     }
 

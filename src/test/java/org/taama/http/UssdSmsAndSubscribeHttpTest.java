@@ -90,7 +90,7 @@ class UssdSmsAndSubscribeHttpTest {
         assertThat(consent.get("number")).doesNotContain(number.substring(1));
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", TestServers.ENCRYPTION_KEY, 32));
         assertThat(cipher.decrypt(consent.get("number"), caller)).isEqualTo(number);
-        assertThat(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller).await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(caller).await(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -115,7 +115,7 @@ class UssdSmsAndSubscribeHttpTest {
         assertThat(stopped.ends()).isTrue();
         Map<String, String> consent = server.redis().hgetall(ConsentStore.key(caller)).await(5, TimeUnit.SECONDS);
         assertThat(consent).containsEntry("status", "out").containsEntry("channel", "ussd").doesNotContainKey("number");
-        assertThat(server.redis().sismember(ConsentStore.SUBSCRIBERS, caller).await(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(new org.taama.consent.Subscribers(server.redis(), java.time.Clock.systemUTC()).listed(caller).await(5, TimeUnit.SECONDS)).isFalse();
     }
 
     private static FakeTwilio.Received awaitRequest(String to) throws InterruptedException {

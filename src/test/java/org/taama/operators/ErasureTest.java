@@ -79,10 +79,10 @@ class ErasureTest {
 
         String everything = dump();
         for (String f : forbidden) assertThat(everything).as("Redis still holds " + f).doesNotContain(f);
-        assertThat(await(ops.redis.sismember(ConsentStore.SUBSCRIBERS, h))).isFalse();
+        assertThat(await(new org.taama.consent.Subscribers(ops.redis, java.time.Clock.systemUTC()).listed(h))).isFalse();
 
         // The other caller keeps consent, subscription, case, notes and audit trail.
-        assertThat(await(ops.redis.sismember(ConsentStore.SUBSCRIBERS, otherH))).isTrue();
+        assertThat(await(new org.taama.consent.Subscribers(ops.redis, java.time.Clock.systemUTC()).listed(otherH))).isTrue();
         assertThat(await(consent.number(otherH))).isEqualTo(otherNumber);
         var kept = ops.get("/api/cases/" + othersCase, op);
         assertThat(kept.status()).isEqualTo(200);

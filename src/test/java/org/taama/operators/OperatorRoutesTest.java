@@ -105,9 +105,18 @@ class OperatorRoutesTest {
                 .put("password", "short").put("role", "operator"));
         assertThat(shortPass.status()).isEqualTo(400);
         assertThat(shortPass.error()).contains("password");
-        var volunteer = ops.post("/api/operators", admin, new JsonObject().put("username", "v-" + OpsServer.suffix())
+        String volunteerName = "v-" + OpsServer.suffix();
+        var volunteer = ops.post("/api/operators", admin, new JsonObject().put("username", volunteerName)
                 .put("password", "a-good-long-password").put("role", "volunteer"));
-        assertThat(volunteer.status()).isEqualTo(400);
+        assertThat(volunteer.status()).isEqualTo(201);
+        assertThat(volunteer.json().getString("role")).isEqualTo("volunteer");
+        // A volunteer signs in, but the case and admin endpoints are not theirs.
+        String v = ops.login(volunteerName, "a-good-long-password");
+        assertThat(ops.get("/api/cases", v).status()).isEqualTo(403);
+        assertThat(ops.get("/api/audit", v).status()).isEqualTo(403);
+        var badRole = ops.post("/api/operators", admin, new JsonObject().put("username", "r-" + OpsServer.suffix())
+                .put("password", "a-good-long-password").put("role", "root"));
+        assertThat(badRole.status()).isEqualTo(400);
         var badName = ops.post("/api/operators", admin, new JsonObject().put("username", "taama:{x}")
                 .put("password", "a-good-long-password").put("role", "operator"));
         assertThat(badName.status()).isEqualTo(400);

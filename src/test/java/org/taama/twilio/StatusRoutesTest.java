@@ -303,7 +303,7 @@ class StatusRoutesTest {
         assertThat(c.optedOut()).isTrue();
         assertThat(c.channel()).isEqualTo("whatsapp");
         assertThat(await(consent.number(caller))).isNull();
-        assertThat(await(redis.sismember(ConsentStore.SUBSCRIBERS, caller))).isFalse();
+        assertThat(await(new org.taama.consent.Subscribers(redis, java.time.Clock.systemUTC()).listed(caller))).isFalse();
         assertThat(await(statuses.get(sid))).containsEntry("status", "failed").containsEntry("errorCode", "21610");
     }
 

@@ -192,7 +192,7 @@ class TwilioSenderTest {
         assertThat(c.optedOut()).isTrue();
         assertThat(c.channel()).isEqualTo("sms");
         assertThat(Await.result(consent.number(caller))).isNull();
-        assertThat(Await.result(redis.sismember(ConsentStore.SUBSCRIBERS, caller))).isFalse();
+        assertThat(Await.result(new org.taama.consent.Subscribers(redis, java.time.Clock.systemUTC()).listed(caller))).isFalse();
         assertThat(Await.result(consent.history(caller)).get(0).getString("note")).isEqualTo("twilio 21610");
     }
 

@@ -1,0 +1,194 @@
+package org.taama.campaign;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.taama.cases.Audit;
+import org.taama.operators.Accounts;
+import org.taama.operators.Accounts.Operator;
+import org.taama.operators.Accounts.Role;
+import org.taama.operators.OperatorRoutes;
+import org.taama.web.BadRequest;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The campaign API, with the operator API's tokens, refusals and audit. Anyone signed in drafts
+ * campaigns; a volunteer sees only their own (another's answers 404, as if it did not exist);
+ * operators and admins see all and review them, never their own.
+ *
+ * <pre>
+ * POST /api/campaigns                 {name, channel, texts:{fr,bm}, audience:{regions,languages}, send_at?,
+ *                                      max_segments?, template_sid?, variables?} → 201 the campaign (status draft)
+ * GET  /api/campaigns?status=&amp;offset=&amp;limit=   → {campaigns} (a volunteer's own; staff: by status, default submitted)
+ * GET  /api/campaigns/:id             → the campaign, its preview and counts
+ * PUT  /api/campaigns/:id             same body → the campaign (a draft or rejected one in place; an approved,
+ *                                      paused or cancelled one is frozen: 201 a new draft with parent; submitted: 409)
+ * GET  /api/campaigns/:id/preview     → the preview
+ * POST /api/campaigns/:id/submit      owner       draft → submitted
+ * POST /api/campaigns/:id/approve     staff       submitted → approved (not the owner: 403)
+ * POST /api/campaigns/:id/reject      staff       {reason} submitted → rejected (not the owner)
+ * POST /api/campaigns/:id/pause       staff       approved → paused
+ * POST /api/campaigns/:id/resume      staff       paused → approved
+ * POST /api/campaigns/:id/cancel      owner|staff draft, submitted, approved, paused → cancelled
+ * </pre>
+ * Any other move is 409. Every change is audited ("campaign:create", "campaign:edit", "campaign:submit"...,
+ * with the campaign id and the status it reached); refusals as the operator API audits them.
+ */
+public final class CampaignRoutes {
+    public static final long BODY_LIMIT = 64 * 1024;
+    public static final int REASON_MAX = 500;
+    private static final Set<Role> STAFF = EnumSet.of(Role.ADMIN, Role.OPERATOR);
+
+    private CampaignRoutes() {}
+
+    public static void mount(Router router, Accounts accounts, Audit audit, CampaignStore store, Preview preview, Clock clock) {
+        Handler<RoutingContext> failure = ctx -> OperatorRoutes.failure(ctx, audit);
+        Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+        Handler<RoutingContext> anyone = OperatorRoutes.auth(accounts, EnumSet.allOf(Role.class));
+        Handler<RoutingContext> staff = OperatorRoutes.auth(accounts, STAFF);
+
+        route(failure, router.post("/api/campaigns"), body, anyone, ctx -> {
+            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
+            Operator op = OperatorRoutes.operator(ctx);
+            OperatorRoutes.send(ctx, store.create(op.username(), spec, null)
+                    .compose(c -> audited(audit, op, "create", c, null))
+                    .compose(c -> full(c, preview)), 201);
+        });
+        route(failure, router.get("/api/campaigns"), anyone, ctx -> {
+            Operator op = OperatorRoutes.operator(ctx);
+            int offset = integer(ctx, "offset", 0);
+            int limit = integer(ctx, "limit", 50);
+            if (offset < 0 || offset > 100_000 || limit < 1 || limit > 100) throw new BadRequest("offset must be 0 to 100000 and limit 1 to 100");
+            String status = ctx.queryParam("status").isEmpty() ? null : ctx.queryParam("status").get(0);
+            Campaign.Status s = status == null ? null : Campaign.Status.of(status);
+            if (status != null && s == null) throw new BadRequest("status must be one of draft, submitted, approved, rejected, paused, cancelled");
+            String index = op.role() == Role.VOLUNTEER || (s == null && "mine".equals(query(ctx, "owner")))
+                    ? CampaignStore.ownerIndex(op.username())
+                    : CampaignStore.statusIndex(s == null ? Campaign.Status.SUBMITTED : s);
+            OperatorRoutes.send(ctx, store.list(index, offset, limit).map(l -> new JsonObject().put("campaigns",
+                    new JsonArray(l.stream().filter(c -> s == null || c.status() == s).map(Campaign::toJson).toList()))), 200);
+        });
+        route(failure, router.get("/api/campaigns/:id"), anyone, ctx ->
+                OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> full(c, preview)), 200));
+        route(failure, router.get("/api/campaigns/:id/preview"), anyone, ctx ->
+                OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> preview.of(c.spec())), 200));
+        route(failure, router.put("/api/campaigns/:id"), body, anyone, ctx -> {
+            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
+            Operator op = OperatorRoutes.operator(ctx);
+            Future<Campaign> read = visible(ctx, store);
+            Future<Campaign> edited = read.compose(c -> {
+                if (!c.owner().equals(op.username())) return Future.failedFuture(new BadRequest(403, "only its author edits a campaign"));
+                return switch (c.edit()) {
+                    case REFUSED -> Future.failedFuture(new BadRequest(409, "the campaign is submitted and waits for its review; "
+                            + "cancel it to change it"));
+                    case IN_PLACE -> store.change(c, Campaign.Status.DRAFT, Map.of("spec", spec.toJson().encode()))
+                            .compose(n -> audited(audit, op, "edit", n, null));
+                    case NEW_DRAFT -> store.create(op.username(), spec, c.id())
+                            .compose(n -> audited(audit, op, "create", n, c.id()));
+                };
+            });
+            edited.compose(c -> full(c, preview)).onSuccess(o -> OperatorRoutes.send(ctx, Future.succeededFuture(o),
+                    o.getString("id").equals(ctx.pathParam("id")) ? 200 : 201)).onFailure(ctx::fail);
+        });
+        for (Campaign.Action action : Campaign.Action.values()) {
+            route(failure, router.post("/api/campaigns/:id/" + action.id()), body, anyone, ctx -> move(ctx, action, store, audit, preview));
+        }
+    }
+
+    private static void move(RoutingContext ctx, Campaign.Action action, CampaignStore store, Audit audit, Preview preview) {
+        Operator op = OperatorRoutes.operator(ctx);
+        boolean isStaff = STAFF.contains(op.role());
+        Future<JsonObject> done = visible(ctx, store).compose(c -> {
+            boolean own = c.owner().equals(op.username());
+            BadRequest refused = switch (action) {
+                case SUBMIT -> own ? null : new BadRequest(403, "only its author submits a campaign");
+                case APPROVE, REJECT -> !isStaff ? new BadRequest(403, "only an operator or an admin reviews campaigns")
+                        : own ? new BadRequest(403, "nobody reviews their own campaign") : null;
+                case PAUSE, RESUME -> isStaff ? null : new BadRequest(403, "only an operator or an admin pauses or resumes a campaign");
+                case CANCEL -> own || isStaff ? null : new BadRequest(403, "only its author or staff cancels a campaign");
+            };
+            if (refused != null) return Future.failedFuture(refused);
+            if (!action.allowedFrom(c.status())) {
+                return Future.failedFuture(new BadRequest(409, "the campaign is " + c.status().id() + "; it cannot be "
+                        + switch (action) {
+                            case SUBMIT -> "submitted";
+                            case APPROVE -> "approved";
+                            case REJECT -> "rejected";
+                            case PAUSE -> "paused";
+                            case RESUME -> "resumed";
+                            case CANCEL -> "cancelled";
+                        }));
+            }
+            String reason = action == Campaign.Action.REJECT ? reason(OperatorRoutes.json(ctx)) : null;
+            String now = java.time.Instant.now().toString();
+            Map<String, String> fields = new HashMap<>();
+            switch (action) {
+                case SUBMIT -> fields.put("submitted_at", now);
+                case APPROVE -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", ""));
+                case REJECT -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", reason));
+                default -> { }
+            }
+            return store.change(c, action.to, fields).compose(n -> audited(audit, op, action.id(), n, null));
+        }).compose(c -> full(c, preview));
+        OperatorRoutes.send(ctx, done, 200);
+    }
+
+    private static String reason(JsonObject b) {
+        Object v = b.getValue("reason");
+        if (!(v instanceof String s) || s.isBlank()) throw new BadRequest("reason is required: say what to change");
+        if (s.codePointCount(0, s.length()) > REASON_MAX) throw new BadRequest("reason is longer than " + REASON_MAX + " characters");
+        if (s.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n')) throw new BadRequest("reason holds a control character");
+        return s;
+    }
+
+    /** The campaign if this user may see it; 404 alike for none and for another volunteer's. */
+    private static Future<Campaign> visible(RoutingContext ctx, CampaignStore store) {
+        Operator op = OperatorRoutes.operator(ctx);
+        return store.get(ctx.pathParam("id")).compose(c -> c == null
+                || (op.role() == Role.VOLUNTEER && !c.owner().equals(op.username()))
+                ? Future.failedFuture(new BadRequest(404, "no such campaign"))
+                : Future.succeededFuture(c));
+    }
+
+    private static Future<Campaign> audited(Audit audit, Operator op, String action, Campaign c, String parent) {
+        Map<String, Object> more = new HashMap<>(Map.of("campaign", c.id(), "to", c.status().id()));
+        if (parent != null) more.put("parent", parent);
+        return audit.record(op.username(), "campaign:" + action, null, more).map(c);
+    }
+
+    private static Future<JsonObject> full(Campaign c, Preview preview) {
+        return preview.of(c.spec()).map(p -> c.toJson().put("preview", p).put("counts", Preview.counts(p.getLong("recipients"))));
+    }
+
+    @SafeVarargs
+    private static void route(Handler<RoutingContext> failure, Route route, Handler<RoutingContext>... handlers) {
+        for (Handler<RoutingContext> h : handlers) route.handler(h);
+        route.failureHandler(failure);
+    }
+
+    private static String query(RoutingContext ctx, String name) {
+        List<String> v = ctx.queryParam(name);
+        return v.isEmpty() ? null : v.get(0);
+    }
+
+    private static int integer(RoutingContext ctx, String name, int dflt) {
+        String v = query(ctx, name);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be a whole number");
+        }
+    }
+}
