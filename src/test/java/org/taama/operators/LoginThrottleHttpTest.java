@@ -54,7 +54,7 @@ class LoginThrottleHttpTest {
         long checked = ops.accounts.passwordChecks() - checksBefore;
         assertThat(checked).as("passwords actually hashed and compared").isLessThanOrEqualTo(LoginThrottle.PER_USERNAME);
         // Wrong (checked), throttled (counted, not checked), or refused at once while the hashing pool was full.
-        assertThat(statuses).containsOnly(401, 429, 503);
+        assertThat(statuses).isSubsetOf(401, 429, 503);
         assertThat(statuses.stream().filter(s -> s == 401).count()).isEqualTo(checked);
         assertThat(statuses.stream().filter(s -> s != 401).count()).isGreaterThanOrEqualTo(60 - LoginThrottle.PER_USERNAME);
 
