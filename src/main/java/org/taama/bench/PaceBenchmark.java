@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code bench --pace [--rate R] [--burst B] [--seconds 60] [--warmup 2]}: two "nodes" (two Vert.x
- * instances, each with its own Redis connection) send as one sender as fast as {@link SenderPace}
- * lets them, on an embedded Redis, for {@code --seconds}; without {@code --rate}, at 10/s then 100/s.
+ * {@code bench --pace [--rate R] [--burst B] [--seconds 60] [--warmup 2] [--mode take|book]}: two
+ * "nodes" (two Vert.x instances, each with its own Redis connection) send as one sender as fast as
+ * {@link SenderPace} lets them, on an embedded Redis, for {@code --seconds}; without {@code --rate},
+ * at 10/s then 100/s; without {@code --mode}, both ways.
  *
- * <p>Each node's loop asks, and on "go" counts a message and asks again after the hint it was given;
- * on "wait" it sets a timer for the wait. The rate is measured after {@code --warmup} seconds so the
+ * <p>take: each node's loop asks, and on "go" counts a message and asks again after the hint it was
+ * given; on "wait" it sets a timer for the wait. book: each node books the next slot up to 1 s
+ * ahead, sends (counts) when it comes, and books the next. The rate is measured after {@code --warmup} seconds so the
  * burst the sender starts with is not counted as pace; the whole run is held against rate × time +
  * burst too. Round trips are Redis's own count of EVALSHA and EVAL calls (INFO commandstats).
  */
@@ -38,14 +40,18 @@ final class PaceBenchmark {
             System.out.printf("Sending pace: 2 nodes (own Vert.x, own Redis connection), one sender, redis-server 7.0 "
                     + "(embedded) on loopback, %d cores; %d s each, rate measured after a %d s warm-up%n%n",
                     Runtime.getRuntime().availableProcessors(), seconds, warmup);
-            for (int rate : rates) {
-                int burst = Integer.parseInt(opt.getOrDefault("burst", Integer.toString(rate)));
-                once(redis.url(), rate, burst, seconds, warmup);
+            List<String> modes = opt.containsKey("mode") ? List.of(opt.get("mode")) : List.of("take", "book");
+            for (String mode : modes) {
+                if (!List.of("take", "book").contains(mode)) throw new IllegalArgumentException("--mode take or book");
+                for (int rate : rates) {
+                    int burst = Integer.parseInt(opt.getOrDefault("burst", Integer.toString(rate)));
+                    once(redis.url(), mode.equals("book"), rate, burst, seconds, warmup);
+                }
             }
         }
     }
 
-    private static void once(String url, int rate, int burst, int seconds, int warmup) throws Exception {
+    private static void once(String url, boolean book, int rate, int burst, int seconds, int warmup) throws Exception {
         List<Vertx> vertxes = new ArrayList<>();
         List<Redis> conns = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
@@ -62,7 +68,7 @@ final class PaceBenchmark {
             Node[] nodes = new Node[2];
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int n = 0; n < 2; n++) {
-                nodes[n] = new Node(vertxes.get(n), new SenderPace(conns.get(n), rate, burst), measureFrom, end);
+                nodes[n] = new Node(vertxes.get(n), new SenderPace(conns.get(n), rate, burst), book, measureFrom, end);
                 done.add(nodes[n].done);
                 Node node = nodes[n];
                 vertxes.get(n).runOnContext(x -> node.ask());
@@ -80,7 +86,8 @@ final class PaceBenchmark {
                 failed += node.failed.get();
             }
             double total = inWindow / measuredSeconds;
-            System.out.printf("SENDER_RATE %d/s, burst %d:%n", rate, burst);
+            System.out.printf("SENDER_RATE %d/s, burst %d, %s:%n", rate, burst,
+                    book ? "book (slot booked up to 1 s ahead, sent when it comes)" : "take (go, or wait and ask again)");
             for (int n = 0; n < 2; n++) {
                 System.out.printf("  node %d: %.2f msg/s (%d messages, %d asks)%n", n + 1,
                         nodes[n].inWindow.get() / measuredSeconds, nodes[n].granted.get(), nodes[n].asked.get());
@@ -114,14 +121,16 @@ final class PaceBenchmark {
     private static final class Node {
         final Vertx vertx;
         final SenderPace pace;
+        final boolean book;
         final long measureFrom, end;
         final AtomicLong granted = new AtomicLong(), inWindow = new AtomicLong(), asked = new AtomicLong(),
                 failed = new AtomicLong();
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        Node(Vertx vertx, SenderPace pace, long measureFrom, long end) {
+        Node(Vertx vertx, SenderPace pace, boolean book, long measureFrom, long end) {
             this.vertx = vertx;
             this.pace = pace;
+            this.book = book;
             this.measureFrom = measureFrom;
             this.end = end;
         }
@@ -132,19 +141,42 @@ final class PaceBenchmark {
                 return;
             }
             asked.incrementAndGet();
+            if (book) {
+                pace.book(SENDER, 1, Duration.ofSeconds(1)).onComplete(r -> {
+                    if (r.failed()) {
+                        failed.incrementAndGet();
+                        later(100);
+                    } else if (r.result().booked() && r.result().delayMillis() == 0) {
+                        sent();
+                        ask();
+                    } else if (r.result().booked()) {
+                        vertx.setTimer(r.result().delayMillis(), t -> {
+                            sent();
+                            ask();
+                        });
+                    } else {
+                        later(r.result().delayMillis());
+                    }
+                });
+                return;
+            }
             pace.take(SENDER, 1).onComplete(r -> {
-                long now = System.nanoTime();
                 if (r.failed()) {
                     failed.incrementAndGet();
                     later(100);
                     return;
                 }
-                if (r.result().go() && now < end) {
-                    granted.incrementAndGet();
-                    if (now >= measureFrom) inWindow.incrementAndGet();
-                }
+                if (r.result().go()) sent();
                 later(r.result().waitMillis());
             });
+        }
+
+        /** A message goes now: counted when inside the run, and in the measured window. */
+        private void sent() {
+            long now = System.nanoTime();
+            if (now >= end) return;
+            granted.incrementAndGet();
+            if (now >= measureFrom) inWindow.incrementAndGet();
         }
 
         private void later(long millis) {

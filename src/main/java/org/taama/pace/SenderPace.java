@@ -8,6 +8,7 @@ import org.taama.redis.Redis;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -34,8 +35,10 @@ public final class SenderPace {
     public static final int MAX_SEGMENTS = 24;
 
     /**
-     * KEYS[1] the sender's key; ARGV interval (µs per segment), burst, segments. Answers {1, µs until
-     * one more segment may go} or {0, µs until these segments may go}. Redis ≥ 5 replicates a script's
+     * KEYS[1] the sender's key; ARGV interval (µs per segment), burst, segments, how far ahead (µs) the
+     * caller accepts a booked slot (0: now or not at all). Answers {counted, µs until these segments
+     * may go, µs until one more segment may go after them}; counted is 0 when the slot is further
+     * ahead than accepted, and then nothing is written. Redis ≥ 5 replicates a script's
      * effects rather than the script, so TIME is allowed before a write without replicate_commands().
      * µs since 1970 (~1.8e15) fit a Lua double exactly; %.0f keeps them whole in the string.
      */
@@ -43,15 +46,17 @@ public final class SenderPace {
             local interval = tonumber(ARGV[1])
             local burst = tonumber(ARGV[2])
             local n = tonumber(ARGV[3])
+            local ahead = tonumber(ARGV[4])
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
             local tat = tonumber(redis.call('GET', KEYS[1]) or '')
             if tat == nil or tat < now then tat = now end
             local after = tat + n * interval
             local earliest = after - math.max(burst, n) * interval
-            if earliest > now then return {0, earliest - now} end
+            local delay = math.max(0, earliest - now)
+            if delay > ahead then return {0, delay, 0} end
             redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.floor((after - now) / 1000) + 1)
-            return {1, math.max(0, after + interval - burst * interval - now)}
+            return {1, delay, math.max(0, after + interval - burst * interval - now)}
             """);
 
     private final Redis redis;
@@ -92,15 +97,51 @@ public final class SenderPace {
      * (or, after a lost answer, a slot was spent: the pace errs on the slow side).
      */
     public Future<Answer> take(String sender, int segments) {
+        return ask(sender, segments, 0).map(r -> r.get(0) == 1L ? new Answer(true, r.get(2)) : new Answer(false, r.get(1)));
+    }
+
+    /**
+     * A slot booked ahead.
+     *
+     * @param booked       true: the segments are counted; send them after {@code delayMicros} without
+     *                     asking again. False: the next free slot is further ahead than accepted; nothing
+     *                     is counted, ask again after {@code delayMicros}.
+     */
+    public record Booking(boolean booked, long delayMicros) {
+        public long delayMillis() {
+            return (delayMicros + 999) / 1000;
+        }
+    }
+
+    /**
+     * Like {@link #take}, but books the next free slot when it is at most {@code maxAhead} away, so a
+     * sending node asks Redis once per message however many nodes send for this sender, and a message
+     * of many segments keeps its place behind the ones booked before it instead of losing every race
+     * to smaller ones. A node that dies between booking and sending wastes its slot: the pace only
+     * errs on the slow side. {@code maxAhead} bounds how much time one node can hold.
+     */
+    public Future<Booking> book(String sender, int segments, Duration maxAhead) {
+        if (maxAhead == null || maxAhead.isNegative() || maxAhead.compareTo(MAX_AHEAD) > 0) {
+            return Future.failedFuture(new IllegalArgumentException("maxAhead must be 0 to " + MAX_AHEAD));
+        }
+        long ahead = maxAhead.toNanos() / 1000;
+        return ask(sender, segments, ahead).map(r -> r.get(0) == 1L
+                ? new Booking(true, r.get(1))
+                : new Booking(false, r.get(1) - ahead));
+    }
+
+    /** The furthest a booking may reach: beyond it a crashed node would hold a sender silent too long. */
+    public static final Duration MAX_AHEAD = Duration.ofMinutes(1);
+
+    private Future<List<Long>> ask(String sender, int segments, long aheadMicros) {
         if (sender == null || sender.isBlank()) return Future.failedFuture(new IllegalArgumentException("no sender"));
         if (segments < 1 || segments > MAX_SEGMENTS) {
             return Future.failedFuture(new IllegalArgumentException(
                     "segments must be 1 to " + MAX_SEGMENTS + ", not " + segments));
         }
         try {
-            return redis.<List<Long>>run(GCRA, ScriptOutputType.MULTI, new String[]{key(sender)},
-                            Long.toString(intervalMicros), Integer.toString(burst), Integer.toString(segments))
-                    .map(r -> new Answer(r.get(0) == 1L, r.get(1)));
+            return redis.run(GCRA, ScriptOutputType.MULTI, new String[]{key(sender)}, Long.toString(intervalMicros),
+                    Integer.toString(burst), Integer.toString(segments), Long.toString(aheadMicros));
         } catch (RuntimeException e) {
             // Lettuce may refuse a command at once (closed connection): still a failed future, not a throw.
             return Future.failedFuture(e);

@@ -149,6 +149,111 @@ class SenderPaceTest {
     }
 
     @Test
+    @DisplayName("booking: two nodes ask Redis once per message, and what they send never exceeds rate x time + burst")
+    void twoNodesBookOncePerMessage() throws Exception {
+        int rate = 50, burst = 5;
+        long runMillis = 1500;
+        String s = sender();
+        Vertx otherVertx = Vertx.vertx();
+        Redis other = Redis.connect(otherVertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        try {
+            List<SenderPace> nodes = List.of(new SenderPace(redis, rate, burst), new SenderPace(other, rate, burst));
+            List<Vertx> loops = List.of(vertx, otherVertx);
+            List<Long> sentAt = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicLong asks = new AtomicLong(), refused = new AtomicLong();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            long start = System.nanoTime();
+            long end = start + TimeUnit.MILLISECONDS.toNanos(runMillis);
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int n = 0; n < 2; n++) {
+                CompletableFuture<Void> d = new CompletableFuture<>();
+                done.add(d);
+                int node = n;
+                loops.get(n).runOnContext(v -> sendLoop(loops.get(node), nodes.get(node), s, end, sentAt, asks, refused, failed, d));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+            assertThat(failed.get()).isNull();
+            assertThat(refused.get()).as("a slot within 200 ms was always free").isZero();
+            assertThat(asks.get()).as("one ask per message sent").isEqualTo(sentAt.size());
+            List<Long> times = new ArrayList<>(sentAt);
+            java.util.Collections.sort(times);
+            // However the sends fall, none of the windows from the start holds more than the pace allows.
+            for (int i = 0; i < times.size(); i++) {
+                double seconds = (times.get(i) - start) / 1e9;
+                assertThat(i + 1L).as("sent by %.3f s", seconds).isLessThanOrEqualTo((long) (rate * seconds + burst));
+            }
+            assertThat(times.size()).as("the budget was really spent").isGreaterThanOrEqualTo((int) (rate * runMillis / 1000 / 2));
+        } finally {
+            other.close();
+            otherVertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    /** Book, wait the delay, "send", book the next; a refusal waits and asks again. */
+    private static void sendLoop(Vertx vertx, SenderPace pace, String sender, long end, List<Long> sentAt, AtomicLong asks,
+                                 AtomicLong refused, AtomicReference<Throwable> failed, CompletableFuture<Void> done) {
+        if (System.nanoTime() >= end) {
+            done.complete(null);
+            return;
+        }
+        asks.incrementAndGet();
+        pace.book(sender, 1, Duration.ofMillis(200)).onComplete(r -> {
+            if (r.failed()) {
+                failed.set(r.cause());
+                done.complete(null);
+                return;
+            }
+            Runnable next = () -> sendLoop(vertx, pace, sender, end, sentAt, asks, refused, failed, done);
+            if (!r.result().booked()) refused.incrementAndGet();
+            long delay = r.result().delayMillis();
+            Runnable act = r.result().booked() ? () -> {
+                sentAt.add(System.nanoTime());
+                next.run();
+            } : next;
+            if (delay == 0) act.run();
+            else vertx.setTimer(delay, t -> act.run());
+        });
+    }
+
+    @Test
+    @DisplayName("booking keeps a big message's place: it goes after what was booked before it, and before what comes after")
+    void bookingIsFirstComeFirstServed() {
+        SenderPace pace = new SenderPace(redis, 20, 3);
+        long t = pace.intervalMicros();
+        String s = sender();
+        long before = System.nanoTime();
+        for (int i = 0; i < 3; i++) assertThat(Await.result(pace.take(s, 1)).go()).isTrue();
+        SenderPace.Booking big = Await.result(pace.book(s, 10, Duration.ofSeconds(1)));
+        SenderPace.Booking after = Await.result(pace.book(s, 1, Duration.ofSeconds(1)));
+        long elapsed = (System.nanoTime() - before) / 1000;
+
+        assertThat(big.booked()).isTrue();
+        // 10 > burst: it goes when the 3 before it are paid for.
+        assertThat(big.delayMicros()).isBetween(3 * t - elapsed, 3 * t);
+        assertThat(after.booked()).isTrue();
+        // Then its own 10 intervals, less the burst of 3, plus this one: 3 + 10 - 3 + 1 = 11.
+        assertThat(after.delayMicros()).isBetween(11 * t - elapsed, 11 * t);
+
+        SenderPace.Booking tooFar = Await.result(pace.book(s, 1, Duration.ofMillis(100)));
+        assertThat(tooFar.booked()).as("the next slot is ~600 ms away").isFalse();
+        assertThat(tooFar.delayMicros()).as("ask again when it is 100 ms away")
+                .isBetween(12 * t - 100_000 - (System.nanoTime() - before) / 1000, 12 * t - 100_000);
+        SenderPace.Booking same = Await.result(pace.book(s, 1, Duration.ofSeconds(1)));
+        assertThat(same.delayMicros()).as("the refusal counted nothing").isLessThanOrEqualTo(12 * t);
+    }
+
+    @Test
+    @DisplayName("a booking horizon below zero, missing, or over a minute fails the future")
+    void badHorizon() {
+        SenderPace pace = new SenderPace(redis, 10, 2);
+        for (Duration bad : new Duration[]{null, Duration.ofMillis(-1), SenderPace.MAX_AHEAD.plusMillis(1)}) {
+            assertThat(Await.failure(pace.book(sender(), 1, bad))).as("%s", bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(Await.failure(pace.book(sender(), 0, Duration.ZERO))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     @DisplayName("each sender has its own budget")
     void sendersDoNotShare() {
         SenderPace pace = new SenderPace(redis, 10, 3);
