@@ -102,11 +102,11 @@ public final class CampaignRoutes {
                     o.getString("id").equals(ctx.pathParam("id")) ? 200 : 201)).onFailure(ctx::fail);
         });
         for (Campaign.Action action : Campaign.Action.values()) {
-            route(failure, router.post("/api/campaigns/:id/" + action.id()), body, anyone, ctx -> move(ctx, action, store, audit, preview));
+            route(failure, router.post("/api/campaigns/:id/" + action.id()), body, anyone, ctx -> move(ctx, action, store, audit, preview, clock));
         }
     }
 
-    private static void move(RoutingContext ctx, Campaign.Action action, CampaignStore store, Audit audit, Preview preview) {
+    private static void move(RoutingContext ctx, Campaign.Action action, CampaignStore store, Audit audit, Preview preview, Clock clock) {
         Operator op = OperatorRoutes.operator(ctx);
         boolean isStaff = STAFF.contains(op.role());
         Future<JsonObject> done = visible(ctx, store).compose(c -> {
@@ -129,6 +129,12 @@ public final class CampaignRoutes {
                             case RESUME -> "resumed";
                             case CANCEL -> "cancelled";
                         }));
+            }
+            java.time.LocalDateTime bamako = java.time.LocalDateTime.now(clock.withZone(org.taama.config.QuietHours.ZONE));
+            if ((action == Campaign.Action.SUBMIT || action == Campaign.Action.APPROVE) && c.spec().sendAt() != null
+                    && c.spec().sendAt().isBefore(bamako)) {
+                // Approving it would mean "send at once", which nobody reviewed.
+                return Future.failedFuture(new BadRequest(409, "send_at " + c.spec().sendAt() + " has passed; edit the campaign to set another"));
             }
             String reason = action == Campaign.Action.REJECT ? reason(OperatorRoutes.json(ctx)) : null;
             String now = java.time.Instant.now().toString();
@@ -155,6 +161,8 @@ public final class CampaignRoutes {
     /** The campaign if this user may see it; 404 alike for none and for another volunteer's. */
     private static Future<Campaign> visible(RoutingContext ctx, CampaignStore store) {
         Operator op = OperatorRoutes.operator(ctx);
+        // A refusal on a campaign is audited with its id (checked: ours, not free text).
+        if (CampaignStore.isId(ctx.pathParam("id"))) ctx.put(OperatorRoutes.REFUSAL_MORE, Map.of("campaign", ctx.pathParam("id")));
         return store.get(ctx.pathParam("id")).compose(c -> c == null
                 || (op.role() == Role.VOLUNTEER && !c.owner().equals(op.username()))
                 ? Future.failedFuture(new BadRequest(404, "no such campaign"))

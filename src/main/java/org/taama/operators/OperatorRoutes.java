@@ -273,12 +273,26 @@ public final class OperatorRoutes {
         String route = ctx.request().method().name() + " " + path;
         String id = CaseStore.isId(ctx.pathParam("id")) ? ctx.pathParam("id") : null;
         Future<Void> noted = op != null
-                ? audit.record(op.username(), "refused", id, java.util.Map.of("status", status, "route", route))
+                ? audit.record(op.username(), "refused", id, refusal(ctx, status, route))
                 : audit.count("anonymous", "refused:" + status + " " + route, null);
         noted.onComplete(ar -> {
             if (ar.failed()) log.warn("a refusal ({} on {}) could not be audited: {}", status, route, ar.cause().getClass().getName());
             Failures.json(ctx, BODY_LIMIT);
         });
+    }
+
+    /**
+     * Context key: more a route knows about what it refused (a campaign id it checked), for the trail;
+     * only values the server checked, never free text from the request.
+     */
+    public static final String REFUSAL_MORE = "taama.refusal.more";
+
+    private static java.util.Map<String, Object> refusal(RoutingContext ctx, int status, String route) {
+        java.util.Map<String, Object> more = new java.util.HashMap<>();
+        if (ctx.get(REFUSAL_MORE) instanceof java.util.Map<?, ?> m) m.forEach((k, v) -> more.put(String.valueOf(k), v));
+        more.put("status", status);
+        more.put("route", route);
+        return more;
     }
 
     private static String peer(HttpServerRequest request) {

@@ -125,6 +125,8 @@ class CampaignRoutesTest {
             assertThat(e.getString("operator")).isEqualTo(name(a));
             assertThat(e.getString("action")).isEqualTo("refused");
             assertThat(e.getString("route")).isEqualTo("POST /api/campaigns/:id/approve");
+            assertThat(e.getString("campaign")).isEqualTo(id);
+            assertThat(e.getInteger("status")).isEqualTo(403);
         });
     }
 
@@ -136,6 +138,8 @@ class CampaignRoutesTest {
         Reply self = post("/api/campaigns/" + id + "/approve", op, null);
         assertThat(self.status()).isEqualTo(403);
         assertThat(self.error()).contains("own");
+        assertThat(trail(id).get(0).getString("action")).isEqualTo("refused");
+        assertThat(trail(id).get(0).getString("operator")).isEqualTo(name(op));
         assertThat(post("/api/campaigns/" + id + "/approve", admin, null).status()).isEqualTo(200);
 
         String adminsOwn = post("/api/campaigns", admin, sms(region())).json().getString("id");
@@ -202,8 +206,38 @@ class CampaignRoutesTest {
         assertThat(post("/api/campaigns/" + id + "/cancel", v, null).status()).isEqualTo(409);
         assertThat(post("/api/campaigns/" + id + "/submit", v, null).status()).isEqualTo(409);
         assertThat(post("/api/campaigns/" + id + "/resume", op, null).status()).isEqualTo(409);
-        assertThat(trail(id)).extracting(e -> e.getString("action")).containsExactly("campaign:cancel", "campaign:resume",
-                "campaign:pause", "campaign:approve", "campaign:submit", "campaign:create");
+        List<JsonObject> trail = trail(id);
+        assertThat(trail).extracting(e -> e.getString("action")).filteredOn(a -> !a.equals("refused")).containsExactly(
+                "campaign:cancel", "campaign:resume", "campaign:pause", "campaign:approve", "campaign:submit", "campaign:create");
+        // Every refused move is in the trail too, with its status and the campaign: twelve 409s and one 403.
+        assertThat(trail).filteredOn(e -> e.getString("action").equals("refused")).extracting(e -> e.getInteger("status"))
+                .containsOnly(409, 403).hasSize(13).filteredOn(x -> x == 403).hasSize(1);
+    }
+
+    @Test
+    void aCampaignWhoseSendAtHasPassedIsNeitherSubmittedNorApproved() throws Exception {
+        String v = newAccount("volunteer");
+        String op = newAccount("operator");
+        String later = LocalDateTime.now(QuietHours.ZONE).plusDays(1).withHour(10).withMinute(0).withSecond(0).withNano(0).toString();
+        String a = post("/api/campaigns", v, sms(region()).put("send_at", later)).json().getString("id");
+        String b = post("/api/campaigns", v, sms(region()).put("send_at", later)).json().getString("id");
+        assertThat(post("/api/campaigns/" + b + "/submit", v, null).status()).isEqualTo(200);
+        // Time passes (as stored, the send_at is now yesterday's).
+        for (String id : List.of(a, b)) {
+            String key = CampaignStore.key(id);
+            JsonObject spec = new JsonObject(Await.result(server.redis().hget(key, "spec")));
+            Await.result(server.redis().hset(key, Map.of("spec", spec.put("send_at",
+                    LocalDateTime.now(QuietHours.ZONE).minusDays(1).withNano(0).toString()).encode())));
+        }
+        Reply submit = post("/api/campaigns/" + a + "/submit", v, null);
+        assertThat(submit.status()).isEqualTo(409);
+        assertThat(submit.error()).contains("has passed");
+        assertThat(post("/api/campaigns/" + b + "/approve", op, null).status()).isEqualTo(409);
+        assertThat(get("/api/campaigns/" + b, v).json().getString("status")).isEqualTo("submitted");
+        // The reviewer can still reject it, and its author set a new time.
+        assertThat(post("/api/campaigns/" + b + "/reject", op, new JsonObject().put("reason", "pick a new date")).status()).isEqualTo(200);
+        assertThat(call("PUT", "/api/campaigns/" + b, v, sms(region()).put("send_at", later).encode()).status()).isEqualTo(200);
+        assertThat(post("/api/campaigns/" + b + "/submit", v, null).status()).isEqualTo(200);
     }
 
     @Test
