@@ -241,6 +241,40 @@ class CampaignRoutesTest {
     }
 
     @Test
+    void reviewersRacingOnOneCampaignDecideItOnce() throws Exception {
+        String v = newAccount("volunteer");
+        String a = newAccount("operator");
+        String b = newAccount("operator");
+        String id = post("/api/campaigns", v, sms(region())).json().getString("id");
+        post("/api/campaigns/" + id + "/submit", v, null);
+        List<java.util.concurrent.CompletableFuture<Reply>> racing = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                String who = i % 2 == 0 ? a : b;
+                boolean approve = i % 4 < 2;
+                racing.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return approve ? post("/api/campaigns/" + id + "/approve", who, null)
+                                : post("/api/campaigns/" + id + "/reject", who, new JsonObject().put("reason", "no"));
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }, pool));
+            }
+            racing.forEach(java.util.concurrent.CompletableFuture::join);
+        } finally {
+            pool.shutdown();
+        }
+        List<Integer> statuses = racing.stream().map(f -> f.join().status()).toList();
+        assertThat(statuses).containsOnly(200, 409).filteredOn(x -> x == 200).hasSize(1);
+        JsonObject decided = get("/api/campaigns/" + id, v).json();
+        assertThat(decided.getLong("version")).isEqualTo(3);
+        assertThat(trail(id)).filteredOn(e -> e.getString("action").matches("campaign:(approve|reject)")).hasSize(1)
+                .allSatisfy(e -> assertThat(e.getString("to")).isEqualTo(decided.getString("status")));
+    }
+
+    @Test
     void anApprovedCampaignIsFrozenAChangeMakesANewDraft() throws Exception {
         String v = newAccount("volunteer");
         String op = newAccount("operator");
