@@ -120,19 +120,23 @@ public final class ConsentStore {
      * gone or out are dropped. Deletes the old set; answers how many were moved. Run once at start.
      */
     public Future<Integer> adoptLegacySubscribers() {
-        return redis.smembers(Subscribers.LEGACY).compose(callers -> {
-            if (callers.isEmpty()) return Future.succeededFuture(0);
-            List<Future<Boolean>> each = new java.util.ArrayList<>();
-            for (String caller : callers) {
-                each.add(redis.hgetall(key(caller)).compose(h -> redis.ttlMillis(key(caller)).compose(ttl -> {
-                    if (!"in".equals(h.get("status")) || ttl == null || ttl <= 0) return Future.succeededFuture(false);
-                    return subscribers.put(caller, Subscribers.segment(h.get("channel"), h.get("lang"), h.get("region")),
-                            clock.millis() + ttl).map(true);
-                })));
-            }
-            return Future.all(each).compose(v -> redis.del(Subscribers.LEGACY))
-                    .map(v -> (int) each.stream().filter(Future::result).count());
-        });
+        return redis.smembers(Subscribers.LEGACY).compose(callers -> callers.isEmpty() ? Future.succeededFuture(0)
+                : adopt(List.copyOf(callers), 0, 0).compose(n -> redis.del(Subscribers.LEGACY).map(n)));
+    }
+
+    /** A batch at a time, so a large old set never puts thousands of commands in flight at once. */
+    private Future<Integer> adopt(List<String> callers, int from, int done) {
+        if (from >= callers.size()) return Future.succeededFuture(done);
+        List<Future<Boolean>> each = new java.util.ArrayList<>();
+        for (String caller : callers.subList(from, Math.min(callers.size(), from + 200))) {
+            each.add(redis.hgetall(key(caller)).compose(h -> redis.ttlMillis(key(caller)).compose(ttl -> {
+                if (!"in".equals(h.get("status")) || ttl == null || ttl <= 0) return Future.succeededFuture(false);
+                return subscribers.put(caller, Subscribers.segment(h.get("channel"), h.get("lang"), h.get("region")),
+                        clock.millis() + ttl).map(true);
+            })));
+        }
+        return Future.all(each).compose(v -> adopt(callers, from + 200,
+                done + (int) each.stream().filter(Future::result).count()));
     }
 
     /** The number to send to, or null when the caller is not subscribed. Never log what this returns. */

@@ -104,4 +104,19 @@ class SubscribersTest {
                 (double) Instant.now().plus(Duration.ofDays(100)).toEpochMilli());
         assertThat(Await.result(consent.adoptLegacySubscribers())).isZero(); // a second start moves nothing
     }
+
+    @Test
+    void aLargeOldSetIsMovedWhole() {
+        String region = "r" + id();
+        ConsentStore consent = new ConsentStore(redis, CIPHER, Clock.systemUTC());
+        List<String> callers = java.util.stream.IntStream.range(0, 450).mapToObj(i -> "test-" + id()).toList();
+        for (String c : callers) {
+            Await.result(redis.hset(ConsentStore.key(c), Map.of("status", "in", "channel", "whatsapp", "lang", "fr", "region", region)));
+            Await.result(redis.expire(ConsentStore.key(c), Duration.ofDays(30)));
+        }
+        Await.result(redis.sadd(Subscribers.LEGACY, callers.toArray(String[]::new)));
+        assertThat(Await.result(consent.adoptLegacySubscribers())).isEqualTo(450);
+        assertThat(Await.result(consent.subscribers().countByLang("whatsapp", List.of("fr"), List.of(region))))
+                .isEqualTo(Map.of("fr", 450L));
+    }
 }
