@@ -63,7 +63,7 @@ public final class CampaignRoutes {
             Operator op = OperatorRoutes.operator(ctx);
             OperatorRoutes.send(ctx, store.create(op.username(), spec, null)
                     .compose(c -> audited(audit, op, "create", c, null))
-                    .compose(c -> full(c, preview)), 201);
+                    .compose(c -> full(c, preview, store)), 201);
         });
         route(failure, router.get("/api/campaigns"), anyone, ctx -> {
             Operator op = OperatorRoutes.operator(ctx);
@@ -80,7 +80,7 @@ public final class CampaignRoutes {
                     new JsonArray(l.stream().filter(c -> s == null || c.status() == s).map(Campaign::toJson).toList()))), 200);
         });
         route(failure, router.get("/api/campaigns/:id"), anyone, ctx ->
-                OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> full(c, preview)), 200));
+                OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> full(c, preview, store)), 200));
         route(failure, router.get("/api/campaigns/:id/preview"), anyone, ctx ->
                 OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> preview.of(c.spec())), 200));
         route(failure, router.put("/api/campaigns/:id"), body, anyone, ctx -> {
@@ -98,7 +98,7 @@ public final class CampaignRoutes {
                             .compose(n -> audited(audit, op, "create", n, c.id()));
                 };
             });
-            edited.compose(c -> full(c, preview)).onSuccess(o -> OperatorRoutes.send(ctx, Future.succeededFuture(o),
+            edited.compose(c -> full(c, preview, store)).onSuccess(o -> OperatorRoutes.send(ctx, Future.succeededFuture(o),
                     o.getString("id").equals(ctx.pathParam("id")) ? 200 : 201)).onFailure(ctx::fail);
         });
         for (Campaign.Action action : Campaign.Action.values()) {
@@ -146,7 +146,7 @@ public final class CampaignRoutes {
                 default -> { }
             }
             return store.change(c, action.to, fields).compose(n -> audited(audit, op, action.id(), n, null));
-        }).compose(c -> full(c, preview));
+        }).compose(c -> full(c, preview, store));
         OperatorRoutes.send(ctx, done, 200);
     }
 
@@ -175,8 +175,13 @@ public final class CampaignRoutes {
         return audit.record(op.username(), "campaign:" + action, null, more).map(c);
     }
 
-    private static Future<JsonObject> full(Campaign c, Preview preview) {
-        return preview.of(c.spec()).map(p -> c.toJson().put("preview", p).put("counts", Preview.counts(p.getLong("recipients"))));
+    /** Live counts once the audience is snapshotted; before, the audience it would reach today. */
+    private static Future<JsonObject> full(Campaign c, Preview preview, CampaignStore store) {
+        return Future.all(preview.of(c.spec()), store.counts(c.id())).map(v -> {
+            JsonObject p = v.resultAt(0);
+            JsonObject live = v.resultAt(1);
+            return c.toJson().put("preview", p).put("counts", live != null ? live : Preview.counts(p.getLong("recipients")));
+        });
     }
 
     @SafeVarargs

@@ -133,6 +133,19 @@ public final class CampaignStore {
                 .compose(v -> get(read.id()));
     }
 
+    /** The names of the live counts, each kept as {@code n_<name>} on the campaign's hash by the sender. */
+    public static final List<String> COUNTS = List.of("audience", "queued", "sent", "delivered", "failed", "opted_out", "skipped");
+
+    /** The live counts, or null while the audience is not snapshotted. */
+    public Future<io.vertx.core.json.JsonObject> counts(String id) {
+        return redis.hmget(key(id), COUNTS.stream().map(n -> "n_" + n).toArray(String[]::new)).map(l -> {
+            if (l.get(0) == null) return null;
+            io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+            for (int i = 0; i < COUNTS.size(); i++) o.put(COUNTS.get(i), l.get(i) == null ? 0L : Math.max(0L, Long.parseLong(l.get(i))));
+            return o;
+        });
+    }
+
     /** Ids newest first in an index. */
     public Future<List<Campaign>> list(String index, int offset, int limit) {
         return redis.zrevrange(index, offset, offset + limit - 1L).compose(ids -> {

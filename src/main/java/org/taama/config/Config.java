@@ -47,6 +47,7 @@ public final class Config {
             "SENDER_BURST",
             "SENDER_RATE",
             "SENDER_THREADS",
+            "SEND_ATTEMPTS",
             "SESSION_TTL_SECONDS",
             "SMS_ALLOWED_COUNTRIES",
             "SMS_GSM_SAFE",
@@ -93,6 +94,7 @@ public final class Config {
     private final String twilioWhatsappFrom;
     private final String whatsappTemplateSid;
     private final int senderThreads;
+    private final int sendAttempts;
     private final int senderRate;
     private final int senderBurst;
     private final List<Cidr> trustedProxies;
@@ -141,6 +143,8 @@ public final class Config {
         this.twilioWhatsappFrom = text("TWILIO_WHATSAPP_FROM", null);
         this.whatsappTemplateSid = text("WHATSAPP_TEMPLATE_SID", null);
         this.senderThreads = integer("SENDER_THREADS", 4);
+        this.sendAttempts = integer("SEND_ATTEMPTS", 3);
+        if (sendAttempts < 1 || sendAttempts > 20) throw new IllegalArgumentException("SEND_ATTEMPTS must be 1 to 20");
         // Read here, not when a campaign first sends: a bad pace is refused at start.
         this.senderRate = integer("SENDER_RATE", 10);
         if (senderRate < 1 || senderRate > 10_000) {
@@ -219,6 +223,9 @@ public final class Config {
     public String twilioWhatsappFrom() { return twilioWhatsappFrom; }
     public String whatsappTemplateSid() { return whatsappTemplateSid; }
     public int senderThreads() { return senderThreads; }
+
+    /** How many times a campaign message is tried on a rate limit, 5xx or time-out before it counts as failed (SEND_ATTEMPTS). */
+    public int sendAttempts() { return sendAttempts; }
     /**
      * Our own reverse proxies (TRUSTED_PROXIES, CIDR list, default none): the only peers whose
      * X-Forwarded-For is believed, on every route.

@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.FunctionCounter;
+import org.taama.campaign.CampaignSender;
+import org.taama.campaign.CampaignStore;
 import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
 import org.taama.chat.ChatService;
@@ -19,7 +21,9 @@ import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
+import org.taama.cost.TextCost;
 import org.taama.operators.Accounts;
+import org.taama.pace.SenderPace;
 import org.taama.operators.Erasure;
 import org.taama.operators.PasswordHashing;
 import org.taama.privacy.NumberCipher;
@@ -59,10 +63,13 @@ public final class Server implements AutoCloseable {
     private final EmbeddedRedis embedded;
     private final App app;
     private final TwilioSender sender;
+    private final CampaignSender campaigns;
 
     private final List<String> routes;
 
-    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender, List<String> routes) {
+    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender, CampaignSender campaigns,
+                   List<String> routes) {
+        this.campaigns = campaigns;
         this.routes = List.copyOf(routes);
         this.sender = sender;
         this.vertx = vertx;
@@ -148,6 +155,7 @@ public final class Server implements AutoCloseable {
                 .description("passwords checked at sign-in (attempts past the throttle are not checked)").register(metrics);
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CampaignSender campaigns = null;
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
                 callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients));
@@ -169,7 +177,10 @@ public final class Server implements AutoCloseable {
                     .onFailure(e -> log.warn("sweeping expired subscribers failed: {}", e.getClass().getName())));
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
             cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
+            campaigns = campaignSender(vertx, redis, consent, sender, config);
+            campaigns.start(Duration.ofSeconds(1), Duration.ofMillis(100));
         } catch (Exception e) {
+            if (campaigns != null) campaigns.close();
             sender.close();
             redis.close();
             vertx.close();
@@ -184,7 +195,46 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());
-        return new Server(vertx, redis, embedded, app, sender, verticles.get(0).routes());
+        return new Server(vertx, redis, embedded, app, sender, campaigns, verticles.get(0).routes());
+    }
+
+    /** The campaign sender of this node, sending through Twilio; what Twilio answers decides retry, fail or opt-out. */
+    static CampaignSender campaignSender(Vertx vertx, Redis redis, ConsentStore consent, TwilioSender twilio, Config config) {
+        boolean configured = config.twilioAuthToken() != null;
+        CampaignSender.Outbox outbox = new CampaignSender.Outbox() {
+            @Override
+            public String sender(String channel) {
+                if (!configured) return null;
+                return channel.equals("sms") ? config.twilioSmsFrom() : config.twilioWhatsappFrom();
+            }
+
+            @Override
+            public io.vertx.core.Future<CampaignSender.Outcome> send(String channel, String number, String text,
+                                                                     java.util.Map<String, String> variables) {
+                io.vertx.core.Future<org.taama.twilio.SendResult> sent = channel.equals("sms") ? twilio.sendSms(number, text)
+                        : twilio.sendWhatsApp(number, text, variables);
+                return sent.map(r -> CampaignSender.Outcome.SENT).recover(e -> io.vertx.core.Future.succeededFuture(outcome(e)));
+            }
+
+            @Override
+            public int capacity() {
+                // Room left in the pool for "send me this by SMS", which a person waits for.
+                return Math.max(1, config.senderThreads() * 2);
+            }
+        };
+        return new CampaignSender(vertx, redis, new CampaignStore(redis, Clock.systemUTC()), consent, SenderPace.from(redis, config),
+                new TextCost(config), outbox, config.quietHours(), config.sendAttempts(), Duration.ofMillis(500), Clock.systemUTC());
+    }
+
+    /** 21610 opts out (TwilioSender already did); 429, 5xx, a time-out are worth another try (a full pool costs no attempt); any other refusal is not. */
+    static CampaignSender.Outcome outcome(Throwable e) {
+        if (e instanceof org.taama.twilio.SendFailure.Stopped) return CampaignSender.Outcome.OPTED_OUT;
+        if (e instanceof org.taama.twilio.SendFailure.Busy) return CampaignSender.Outcome.BUSY;
+        if (e instanceof org.taama.twilio.SendFailure.RateLimited || e instanceof org.taama.twilio.SendFailure.Unavailable) {
+            return CampaignSender.Outcome.RETRY;
+        }
+        if (e instanceof org.taama.twilio.SendFailure) return CampaignSender.Outcome.FAILED;
+        return CampaignSender.Outcome.RETRY;
     }
 
     public static Spelling ussdSpelling(Config config) {
@@ -230,6 +280,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            if (campaigns != null) campaigns.close();
             sender.close();
             vertx.close().await(10, TimeUnit.SECONDS);
         } finally {

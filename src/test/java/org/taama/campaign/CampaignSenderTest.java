@@ -1,0 +1,312 @@
+package org.taama.campaign;
+
+import io.lettuce.core.Range;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.taama.config.QuietHours;
+import org.taama.consent.Channel;
+import org.taama.consent.ConsentStore;
+import org.taama.cost.TextCost;
+import org.taama.privacy.CallerHash;
+import org.taama.privacy.NumberCipher;
+import org.taama.server.Server;
+import org.taama.support.Await;
+import org.taama.support.FakeTwilio;
+import org.taama.support.RedisDump;
+import org.taama.support.TestServers;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Approved campaigns sent by two real servers on one real Redis, through the real Twilio SDK to the
+ * fake Twilio: each recipient gets one message in their language, whatever is retried or redelivered.
+ */
+class CampaignSenderTest {
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
+    static final String TOKEN = "test-auth-token-0123456789";
+    /** A sender of this run's own, so its stream holds only this class's campaigns. */
+    static final String FROM = "+1500555" + ThreadLocalRandom.current().nextInt(1000, 9999);
+    static final String FR = "Vos droits vous suivent partout. Appelez le 80 00 00 00.";
+    static final String BM = "I ka hakɛw bɛ i bolo. I bɛ se ka wele kɛ 80 00 00 00 kan.";
+    static final String ADMIN = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String ADMIN_PASS = "admin-password-" + UUID.randomUUID();
+
+    static Vertx vertx;
+    static FakeTwilio fake;
+    static Server a;
+    static Server b;
+    static String volunteer;
+    static String operator;
+    static ConsentStore consent;
+    static CallerHash callers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        fake = FakeTwilio.start(vertx, SID, TOKEN);
+        // Quiet hours well away from now, whenever the suite runs.
+        LocalTime now = LocalTime.now(QuietHours.ZONE);
+        String quiet = now.plusHours(6).withSecond(0).withNano(0).toString() + "-" + now.plusHours(7).withSecond(0).withNano(0);
+        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SENDER_THREADS", "2",
+                "QUIET_HOURS", quiet, "ADMIN_USERNAME", ADMIN, "ADMIN_PASSWORD", ADMIN_PASS));
+        a = TestServers.start(env);
+        b = TestServers.start(env);
+        String admin = login(a, ADMIN, ADMIN_PASS);
+        volunteer = account(admin, "volunteer");
+        operator = account(admin, "operator");
+        consent = new ConsentStore(a.redis(), new NumberCipher(Base64.getDecoder().decode(TestServers.ENCRYPTION_KEY)), Clock.systemUTC());
+        callers = new CallerHash(Base64.getDecoder().decode(TestServers.HASH_KEY));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        b.close();
+        a.close();
+        fake.close();
+        vertx.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        fake.reset();
+    }
+
+    // ---------------------------------------------------------------- the walk
+
+    @Test
+    void fiftySubscribersEachGetOneMessageInTheirLanguageFromTwoNodesAndAPauseHoldsTheRest() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(30, "fr", region);
+        numbers.putAll(subscribe(20, "bm", region));
+        fake.delay(Duration.ofMillis(60)); // slow enough to pause half-way
+
+        String id = approved(region);
+        until(() -> mine(numbers).size() >= 5, "the first messages go");
+        assertThat(post("/api/campaigns/" + id + "/pause", operator).statusCode()).isEqualTo(200);
+        Thread.sleep(700); // what was already handed to Twilio lands
+        int atPause = mine(numbers).size();
+        assertThat(atPause).as("paused before the end").isLessThan(50);
+
+        String late = numbers.keySet().stream().filter(n -> !mine(numbers).containsKey(n)).findFirst().orElseThrow();
+        Await.result(consent.optOut(callers.of(late), Channel.SMS, "test"));
+        Thread.sleep(1000);
+        assertThat(mine(numbers)).as("nothing goes while paused").hasSize(atPause);
+        assertThat(counts(id).getLong("queued")).isEqualTo(50L - atPause);
+
+        assertThat(post("/api/campaigns/" + id + "/resume", operator).statusCode()).isEqualTo(200);
+        until(() -> finished(id), "the rest goes");
+
+        Map<String, List<String>> got = mine(numbers);
+        assertThat(got).hasSize(49).doesNotContainKey(late);
+        String bmSms = new TextCost(a.config()).cost(BM, "sms", "bm").text();
+        got.forEach((number, bodies) -> assertThat(bodies).as("one message, in the recipient's language")
+                .containsExactly(numbers.get(number).equals("fr") ? FR : bmSms));
+        JsonObject c = counts(id);
+        assertThat(c.getLong("audience")).isEqualTo(50);
+        assertThat(c.getLong("sent")).isEqualTo(49);
+        assertThat(c.getLong("opted_out")).isEqualTo(1);
+        assertThat(c.getLong("failed") + c.getLong("skipped")).isZero();
+
+        // Both nodes read the stream as one group.
+        List<Object> consumers = Await.result(Future.fromCompletionStage(a.redis().commands()
+                .xinfoConsumers(CampaignSender.stream(FROM), CampaignSender.GROUP)));
+        assertThat(consumers).hasSizeGreaterThanOrEqualTo(2);
+
+        // No number anywhere in Redis (the stream holds caller hashes), not even the opted-out one's.
+        String dump = RedisDump.everything(a.redis());
+        assertThat(numbers.keySet()).allSatisfy(n -> assertThat(dump).doesNotContain(n.substring(1)));
+    }
+
+    @Test
+    void aRedeliveredEntryNeverSendsTwice() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(3, "fr", region);
+        String id = approved(region);
+        until(() -> counts(id).getLong("sent") == 3, "all sent");
+        String number = numbers.keySet().iterator().next();
+        // As if a node died after sending and its entry were handed to another.
+        Await.result(Future.fromCompletionStage(a.redis().commands().xadd(CampaignSender.stream(FROM),
+                Map.of("c", id, "to", callers.of(number), "l", "fr", "a", "1"))));
+        until(() -> Await.result(Future.fromCompletionStage(a.redis().commands()
+                .xpending(CampaignSender.stream(FROM), CampaignSender.GROUP))).getCount() == 0, "the entry is handled");
+        Thread.sleep(300);
+        assertThat(mine(numbers).get(number)).hasSize(1);
+        assertThat(counts(id).getLong("sent")).isEqualTo(3);
+    }
+
+    @Test
+    void aRateLimitBurstIsRetriedNoneLostNoneDoubled() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(10, "fr", region);
+        fake.answerNext(FakeTwilio.Answer.rateLimited(), FakeTwilio.Answer.rateLimited());
+        String id = approved(region);
+        until(() -> finished(id), "all done");
+        List<String> asked = fake.requests().stream().map(r -> r.field("To")).filter(numbers::containsKey).toList();
+        assertThat(asked).as("two refused, then each once").hasSize(12);
+        // The fake answered the first two with 429; every number was accepted exactly once after.
+        assertThat(asked.subList(2, 12)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(numbers.keySet());
+        assertThat(counts(id).getLong("sent")).isEqualTo(10);
+        assertThat(counts(id).getLong("failed")).isZero();
+    }
+
+    @Test
+    void aRateLimitThatOutlastsTheAttemptsIsDeadLetteredAsFailed() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(1, "fr", region);
+        fake.answerNext(FakeTwilio.Answer.rateLimited(), FakeTwilio.Answer.rateLimited(), FakeTwilio.Answer.rateLimited());
+        String id = approved(region);
+        until(() -> finished(id), "done");
+        assertThat(counts(id).getLong("failed")).isEqualTo(1);
+        assertThat(counts(id).getLong("sent")).isZero();
+        assertThat(fake.requests().stream().filter(r -> numbers.containsKey(r.field("To"))).count()).isEqualTo(3);
+        var dead = Await.result(Future.fromCompletionStage(a.redis().commands()
+                .xrange(CampaignSender.deadLetters(FROM), Range.create("-", "+"))));
+        assertThat(dead).anySatisfy(m -> assertThat(m.getBody()).containsEntry("c", id)
+                .containsEntry("to", callers.of(numbers.keySet().iterator().next())).doesNotContainKey("number"));
+    }
+
+    @Test
+    void twilioStopOptsTheRecipientOutAndARefusalFailsWithoutRetry() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(2, "fr", region);
+        fake.answerNext(FakeTwilio.Answer.stopped(), FakeTwilio.Answer.error(400, 63016, "outside the window"));
+        String id = approved(region);
+        until(() -> finished(id), "done");
+        JsonObject c = counts(id);
+        assertThat(c.getLong("opted_out")).isEqualTo(1);
+        assertThat(c.getLong("failed")).isEqualTo(1);
+        assertThat(fake.requests().stream().filter(r -> numbers.containsKey(r.field("To"))).count()).as("no retry").isEqualTo(2);
+        String stopped = fake.requests().stream().filter(r -> numbers.containsKey(r.field("To"))).findFirst().orElseThrow().field("To");
+        assertThat(Await.result(consent.optedOut(callers.of(stopped)))).isTrue();
+    }
+
+    @Test
+    void cancellingSkipsTheRest() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(30, "bm", region);
+        fake.delay(Duration.ofMillis(60));
+        String id = approved(region);
+        until(() -> mine(numbers).size() >= 3, "the first messages go");
+        assertThat(post("/api/campaigns/" + id + "/cancel", operator).statusCode()).isEqualTo(200);
+        until(() -> finished(id), "the rest is skipped");
+        Thread.sleep(300);
+        JsonObject c = counts(id);
+        assertThat(c.getLong("skipped")).isPositive();
+        assertThat(c.getLong("sent") + c.getLong("skipped")).isEqualTo(30);
+        assertThat(mine(numbers).size()).isEqualTo(c.getLong("sent").intValue());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** An approved SMS campaign to fr and bm subscribers of {@code region}, made and reviewed over HTTP. */
+    static String approved(String region) throws Exception {
+        JsonObject body = new JsonObject().put("name", "Droits").put("channel", "sms")
+                .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
+                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm")));
+        HttpResponse<String> created = call(a, "POST", "/api/campaigns", volunteer, body.encode());
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = new JsonObject(created.body()).getString("id");
+        assertThat(post("/api/campaigns/" + id + "/submit", volunteer).statusCode()).isEqualTo(200);
+        assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+        return id;
+    }
+
+    /** Subscribers made through the consent store: number → language. */
+    static Map<String, String> subscribe(int n, String lang, String region) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String number = "+2237" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+            Await.result(consent.optIn(callers.of(number), number, Channel.SMS, lang, region));
+            out.put(number, lang);
+        }
+        return out;
+    }
+
+    /** What the fake Twilio received for these numbers: number → bodies. */
+    static Map<String, List<String>> mine(Map<String, String> numbers) {
+        return fake.requests().stream().filter(r -> numbers.containsKey(r.field("To")) && r.field("Body") != null)
+                .collect(Collectors.groupingBy(r -> r.field("To"), Collectors.mapping(r -> r.field("Body"), Collectors.toList())));
+    }
+
+    static JsonObject counts(String id) {
+        try {
+            HttpResponse<String> r = call(b, "GET", "/api/campaigns/" + id, operator, null);
+            return new JsonObject(r.body()).getJsonObject("counts");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Snapshotted and every recipient accounted for. */
+    static boolean finished(String id) {
+        JsonObject c = counts(id);
+        return c.getLong("queued") == 0 && c.getLong("audience") > 0 && c.getLong("audience")
+                == c.getLong("sent") + c.getLong("failed") + c.getLong("opted_out") + c.getLong("skipped");
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void until(Check check, String what) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting: " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    static String region() {
+        return "s" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String account(String admin, String role) throws Exception {
+        String user = role.substring(0, 3) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String pass = "campaign-pass-" + UUID.randomUUID();
+        HttpResponse<String> r = call(a, "POST", "/api/operators", admin,
+                new JsonObject().put("username", user).put("password", pass).put("role", role).encode());
+        assertThat(r.statusCode()).isEqualTo(201);
+        return login(a, user, pass);
+    }
+
+    static String login(Server s, String user, String pass) throws Exception {
+        HttpResponse<String> r = call(s, "POST", "/api/login", null, new JsonObject().put("username", user).put("password", pass).encode());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new JsonObject(r.body()).getString("token");
+    }
+
+    static HttpResponse<String> post(String path, String token) throws Exception {
+        return call(a, "POST", path, token, "{}");
+    }
+
+    static HttpResponse<String> call(Server s, String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) req.header("Authorization", "Bearer " + token);
+        if (body != null) req.header("Content-Type", "application/json");
+        return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
