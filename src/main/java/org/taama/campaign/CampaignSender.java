@@ -75,7 +75,8 @@ public final class CampaignSender implements AutoCloseable {
         /** The sender number of a channel ("sms", "whatsapp"), or null when that channel cannot send. */
         String sender(String channel);
 
-        Future<Outcome> send(String channel, String number, String text, Map<String, String> variables);
+        /** {@code countsKey}: the hash whose delivered/failed counts this message's final status moves. */
+        Future<Outcome> send(String channel, String number, String text, Map<String, String> variables, String countsKey);
 
         /** How many messages this node may hold between its status check and Twilio's answer (a pause stops the rest). */
         int capacity();
@@ -255,7 +256,7 @@ public final class CampaignSender implements AutoCloseable {
             return slot(sender, segments).compose(v -> redis.hget(CampaignStore.key(c.id()), "status")).compose(status -> {
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c.id(), "n_skipped").map((Outcome) null);
                 if (!Campaign.Status.APPROVED.id().equals(status)) return redis.del(marker(c.id(), caller)).map((Outcome) null);
-                return outbox.send(c.spec().channel(), number, text.text(), c.spec().variables())
+                return outbox.send(c.spec().channel(), number, text.text(), c.spec().variables(), CampaignStore.key(c.id()))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));
             })
                     .compose(outcome -> outcome == null ? Future.succeededFuture() : switch (outcome) {

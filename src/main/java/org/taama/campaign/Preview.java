@@ -108,7 +108,7 @@ public final class Preview {
         return o.put("message", message);
     }
 
-    /** Live counts; nothing is sent yet, so all but the audience are 0. */
+    /** Counts before the audience is snapshotted: who it would reach today, nothing sent yet. */
     static JsonObject counts(long audience) {
         return new JsonObject().put("audience", audience).put("queued", 0).put("sent", 0).put("delivered", 0)
                 .put("failed", 0).put("opted_out", 0).put("skipped", 0);

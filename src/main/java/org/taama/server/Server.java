@@ -177,7 +177,7 @@ public final class Server implements AutoCloseable {
                     .onFailure(e -> log.warn("sweeping expired subscribers failed: {}", e.getClass().getName())));
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
             cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
-            campaigns = campaignSender(vertx, redis, consent, sender, config);
+            campaigns = campaignSender(vertx, redis, consent, sender, delivery, config);
             campaigns.start(Duration.ofSeconds(1), Duration.ofMillis(100));
         } catch (Exception e) {
             if (campaigns != null) campaigns.close();
@@ -199,7 +199,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** The campaign sender of this node, sending through Twilio; what Twilio answers decides retry, fail or opt-out. */
-    static CampaignSender campaignSender(Vertx vertx, Redis redis, ConsentStore consent, TwilioSender twilio, Config config) {
+    static CampaignSender campaignSender(Vertx vertx, Redis redis, ConsentStore consent, TwilioSender twilio, DeliveryStatus delivery,
+                                         Config config) {
         boolean configured = config.twilioAuthToken() != null;
         CampaignSender.Outbox outbox = new CampaignSender.Outbox() {
             @Override
@@ -210,10 +211,14 @@ public final class Server implements AutoCloseable {
 
             @Override
             public io.vertx.core.Future<CampaignSender.Outcome> send(String channel, String number, String text,
-                                                                     java.util.Map<String, String> variables) {
+                                                                     java.util.Map<String, String> variables, String countsKey) {
                 io.vertx.core.Future<org.taama.twilio.SendResult> sent = channel.equals("sms") ? twilio.sendSms(number, text)
                         : twilio.sendWhatsApp(number, text, variables);
-                return sent.map(r -> CampaignSender.Outcome.SENT).recover(e -> io.vertx.core.Future.succeededFuture(outcome(e)));
+                return sent.compose(r -> delivery.countInto(r.sid(), countsKey)
+                                // Sent all the same: only its delivery will not be counted.
+                                .recover(e -> io.vertx.core.Future.succeededFuture())
+                                .map(CampaignSender.Outcome.SENT))
+                        .recover(e -> io.vertx.core.Future.succeededFuture(outcome(e)));
             }
 
             @Override

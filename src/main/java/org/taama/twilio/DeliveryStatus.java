@@ -36,21 +36,23 @@ public final class DeliveryStatus {
               delivered=4, undelivered=4, failed=4, partially_delivered=4, received=4, read=5, canceled=9}
             local new = ARGV[1]
             local nr = ranks[new]
-            if not nr then return -1 end
+            if not nr then return {-1, ''} end
             local cur = redis.call('HGET', KEYS[1], 'status')
+            local cr = 0
             if cur then
-              local cr = ranks[cur] or 0
-              if cr == 9 then return 0 end
+              cr = ranks[cur] or 0
+              if cr == 9 then return {0, ''} end
               if nr == 9 then
-                if cr >= 4 then return 0 end
+                if cr >= 4 then return {0, ''} end
               elseif nr <= cr then
-                return 0
+                return {0, ''}
               end
             end
             redis.call('HSET', KEYS[1], 'status', new, 'updatedAt', ARGV[3])
             if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'errorCode', ARGV[2]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            return 1
+            if nr >= 4 and cr < 4 then return {1, redis.call('HGET', KEYS[1], 'counts') or ''} end
+            return {1, ''}
             """;
 
     private final Redis redis;
@@ -74,9 +76,26 @@ public final class DeliveryStatus {
         String s = status.trim().toLowerCase(Locale.ROOT);
         if (!STATUSES.contains(s)) return Future.succeededFuture(Outcome.UNKNOWN_STATUS);
         String code = errorCode == null ? "" : errorCode.trim();
-        return redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, new String[]{key(sid)},
+        return redis.<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, new String[]{key(sid)},
                         s, code, clock.instant().toString(), Long.toString(TTL.toMillis()))
-                .map(r -> r == 1L ? Outcome.RECORDED : r == 0L ? Outcome.IGNORED_OUT_OF_ORDER : Outcome.UNKNOWN_STATUS);
+                .compose(r -> {
+                    long done = (Long) r.get(0);
+                    Outcome o = done == 1L ? Outcome.RECORDED : done == 0L ? Outcome.IGNORED_OUT_OF_ORDER : Outcome.UNKNOWN_STATUS;
+                    String counts = r.size() > 1 && r.get(1) != null ? r.get(1).toString() : "";
+                    // Only the callback that made the message final gets here, so a count moves once and never back.
+                    if (counts.isEmpty()) return Future.succeededFuture(o);
+                    String field = s.equals("delivered") || s.equals("partially_delivered") || s.equals("received") || s.equals("read")
+                            ? "n_delivered" : "n_failed";
+                    return redis.hincrby(counts, field, 1).map(o);
+                });
+    }
+
+    /**
+     * Asks that this message's final status be counted in the hash {@code countsKey} (field
+     * {@code n_delivered} or {@code n_failed}): how a campaign's counts follow its status callbacks.
+     */
+    public Future<Void> countInto(String sid, String countsKey) {
+        return redis.hset(key(sid), Map.of("counts", countsKey)).compose(v -> redis.expire(key(sid), TTL)).mapEmpty();
     }
 
     /** The stored fields (status, errorCode, updatedAt); empty when unknown or expired. */

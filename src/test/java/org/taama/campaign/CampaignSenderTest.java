@@ -50,6 +50,7 @@ class CampaignSenderTest {
     static final String FROM = "+1500555" + ThreadLocalRandom.current().nextInt(1000, 9999);
     static final String FR = "Vos droits vous suivent partout. Appelez le 80 00 00 00.";
     static final String BM = "I ka hakɛw bɛ i bolo. I bɛ se ka wele kɛ 80 00 00 00 kan.";
+    static final String PUBLIC = "https://taama.example.org";
     static final String ADMIN = "admin-" + UUID.randomUUID().toString().substring(0, 8);
     static final String ADMIN_PASS = "admin-password-" + UUID.randomUUID();
 
@@ -72,6 +73,7 @@ class CampaignSenderTest {
         Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
                 "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SENDER_THREADS", "2",
                 "QUIET_HOURS", quiet, "ADMIN_USERNAME", ADMIN, "ADMIN_PASSWORD", ADMIN_PASS));
+        env.put("PUBLIC_BASE_URL", PUBLIC);
         a = TestServers.start(env);
         b = TestServers.start(env);
         String admin = login(a, ADMIN, ADMIN_PASS);
@@ -219,7 +221,48 @@ class CampaignSenderTest {
         assertThat(mine(numbers).size()).isEqualTo(c.getLong("sent").intValue());
     }
 
+    @Test
+    void statusCallbacksMoveDeliveredAndFailedOnceAndNeverBackwards() throws Exception {
+        String region = region();
+        subscribe(3, "fr", region);
+        String id = approved(region);
+        until(() -> finished(id), "all sent");
+        List<String> sids = new java.util.ArrayList<>();
+        for (String key : Await.result(a.redis().scan("taama:msg:{*}"))) {
+            if (CampaignStore.key(id).equals(Await.result(a.redis().hget(key, "counts")))) {
+                sids.add(key.substring("taama:msg:{".length(), key.length() - 1));
+            }
+        }
+        assertThat(sids).hasSize(3);
+        assertThat(status(a, sids.get(0), "sent")).isEqualTo(204);
+        assertThat(status(b, sids.get(0), "delivered")).isEqualTo(204);
+        assertThat(status(a, sids.get(0), "delivered")).as("Twilio repeats itself").isEqualTo(204);
+        assertThat(status(b, sids.get(0), "failed")).as("never backwards").isEqualTo(204);
+        assertThat(status(a, sids.get(1), "undelivered")).isEqualTo(204);
+        assertThat(status(a, sids.get(1), "delivered")).isEqualTo(204);
+        assertThat(status(b, sids.get(2), "read")).isEqualTo(204);
+        assertThat(status(b, sids.get(2), "sending")).isEqualTo(204);
+
+        JsonObject c = counts(id);
+        assertThat(c.getLong("sent")).isEqualTo(3);
+        assertThat(c.getLong("delivered")).as("the first and the read one").isEqualTo(2);
+        assertThat(c.getLong("failed")).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** A signed status callback to one server; its HTTP status. */
+    static int status(Server s, String sid, String status) throws Exception {
+        Map<String, String> form = new java.util.TreeMap<>(Map.of("MessageSid", sid, "MessageStatus", status,
+                "AccountSid", SID, "From", FROM, "To", "+22370000000", "ApiVersion", "2010-04-01"));
+        String body = form.entrySet().stream().map(e -> java.net.URLEncoder.encode(e.getKey(), java.nio.charset.StandardCharsets.UTF_8)
+                + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/twilio/status"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", org.taama.support.TwilioSigner.sign(TOKEN, PUBLIC + "/twilio/status", form))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
 
     /** An approved SMS campaign to fr and bm subscribers of {@code region}, made and reviewed over HTTP. */
     static String approved(String region) throws Exception {
