@@ -35,6 +35,7 @@ public final class FakeTwilio implements AutoCloseable {
     private final String expectedAuth;
     private final List<Received> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> next = new ConcurrentLinkedQueue<>();
+    private final Map<String, ConcurrentLinkedQueue<Answer>> byNumber = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long delayMillis;
     private HttpServer server;
 
@@ -67,12 +68,19 @@ public final class FakeTwilio implements AutoCloseable {
     public void reset() {
         requests.clear();
         next.clear();
+        byNumber.clear();
         delayMillis = 0;
     }
 
     /** Answers the next requests with these, in order; afterwards 201 again. */
     public FakeTwilio answerNext(Answer... answers) {
         next.addAll(List.of(answers));
+        return this;
+    }
+
+    /** Answers the next requests to this number ({@code To}) with these, in order, before any {@link #answerNext}. */
+    public FakeTwilio answerTo(String to, Answer... answers) {
+        byNumber.computeIfAbsent(to, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(answers));
         return this;
     }
 
@@ -137,7 +145,8 @@ public final class FakeTwilio implements AutoCloseable {
                 a = Answer.error(404, 20404, "The requested resource was not found");
                 body = a.body();
             } else {
-                Answer queued = next.poll();
+                ConcurrentLinkedQueue<Answer> mine = byNumber.get(one(form, "To"));
+                Answer queued = mine != null && !mine.isEmpty() ? mine.poll() : next.poll();
                 a = queued == null ? Answer.created() : queued;
                 body = a.body() != null ? a.body() : message(form);
             }
