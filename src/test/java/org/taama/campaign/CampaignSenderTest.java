@@ -161,6 +161,28 @@ class CampaignSenderTest {
     }
 
     @Test
+    void garbageInTheStreamIsDroppedAndNothingIsSent() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(1, "fr", region);
+        String id = approved(region);
+        until(() -> finished(id), "sent");
+        String caller = callers.of(numbers.keySet().iterator().next());
+        var c = a.redis().commands();
+        String stream = CampaignSender.stream(FROM);
+        for (Map<String, String> bad : List.of(Map.of("c", "not-an-id", "to", caller, "l", "fr", "a", "1"),
+                Map.of("to", caller, "l", "fr"), Map.of("c", id, "l", "fr"), Map.of("c", id, "to", caller),
+                Map.of("c", id, "to", caller, "l", "x".repeat(10_000), "a", "\u0000zz"),
+                Map.of("c", "00000000000000000000", "to", caller, "l", "bm", "a", "1"),
+                Map.of("junk", "\r\n"))) {
+            Await.result(Future.fromCompletionStage(c.xadd(stream, bad)));
+        }
+        until(() -> Await.result(Future.fromCompletionStage(c.xpending(stream, CampaignSender.GROUP))).getCount() == 0,
+                "every entry is acknowledged");
+        assertThat(mine(numbers).get(numbers.keySet().iterator().next())).hasSize(1);
+        assertThat(counts(id).getLong("sent")).isEqualTo(1);
+    }
+
+    @Test
     void aRateLimitBurstIsRetriedNoneLostNoneDoubled() throws Exception {
         String region = region();
         Map<String, String> numbers = subscribe(10, "fr", region);

@@ -26,6 +26,17 @@ class ConfigTest {
     }
 
     @Test
+    @DisplayName("a campaign message is tried 3 times unless told otherwise, 1 to 20")
+    void sendAttempts() {
+        assertThat(Config.from(Map.of()).sendAttempts()).isEqualTo(3);
+        assertThat(Config.from(Map.of("SEND_ATTEMPTS", "5")).sendAttempts()).isEqualTo(5);
+        for (String bad : new String[] {"0", "-1", "21", "many", "3.5"}) {
+            assertThatThrownBy(() -> Config.from(Map.of("SEND_ATTEMPTS", bad)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SEND_ATTEMPTS");
+        }
+    }
+
+    @Test
     @DisplayName("an empty environment gives the defaults a developer wants on a laptop")
     void defaults() {
         Config c = Config.from(Map.of());
