@@ -1,5 +1,6 @@
 package org.taama.campaign;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
@@ -40,9 +41,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * longer than {@link #CLAIM_IDLE} (a dead node's) are taken over with {@code XAUTOCLAIM}.
  *
  * <p>Each entry: cancelled campaign → acked, skipped; paused → left pending and looked at again;
- * opted out → opted_out; then a per-(campaign, recipient) marker is claimed with {@code SET NX}, so a
+ * opted out → opted_out; then a per-(campaign, recipient) marker is claimed atomically, so a
  * redelivery never sends twice; the sender's pace is booked; the message goes at its slot. A
- * retryable failure releases the marker and queues the entry again after a back-off with jitter, up
+ * retryable failure hands the marker to the next attempt only and queues the entry again after a back-off with jitter, up
  * to {@code SEND_ATTEMPTS}; then it goes to the dead-letter stream and counts as failed.
  *
  * <p>Keys: {@code taama:send:{<sender digest>}} (the stream) and {@code ...:dead} (dead letters), the
@@ -239,7 +240,7 @@ public final class CampaignSender implements AutoCloseable {
             // Paused: stays pending, looked at again on the next poll.
             if (c.status() != Campaign.Status.APPROVED) return Future.succeededFuture();
             return consent.optedOut(caller).compose(out -> out ? done(stream, m, id, "n_opted_out")
-                    : redis.setIfAbsent(marker(id, caller), "1", Duration.ofDays(MARKER_DAYS)).compose(first -> first
+                    : claim(id, caller, attempt).compose(first -> first
                     ? send(sender, stream, m, c, caller, lang, attempt)
                     // Another delivery of this recipient already took it: never a second message.
                     : ack(stream, m).mapEmpty()));
@@ -255,7 +256,7 @@ public final class CampaignSender implements AutoCloseable {
             // Looked at again once the slot comes, so a pause or a cancel stops what waited for it.
             return slot(sender, segments).compose(v -> redis.hget(CampaignStore.key(c.id()), "status")).compose(status -> {
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c.id(), "n_skipped").map((Outcome) null);
-                if (!Campaign.Status.APPROVED.id().equals(status)) return redis.del(marker(c.id(), caller)).map((Outcome) null);
+                if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
                 return outbox.send(c.spec().channel(), number, text.text(), c.spec().variables(), CampaignStore.key(c.id()))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));
             })
@@ -280,6 +281,31 @@ public final class CampaignSender implements AutoCloseable {
         });
     }
 
+    /**
+     * The marker says who may send to a recipient: absent (nobody yet), "retry:N" (whichever delivery
+     * holds attempt N), or "busy" (a delivery is sending or has sent). A poll may still hold a copy of
+     * an entry that was just acknowledged and queued again; that stale copy carries the old attempt,
+     * so it can no longer take the marker and never starts a second chain of sends.
+     */
+    private static final Redis.Script CLAIM = Redis.Script.of("""
+            local v = redis.call('GET', KEYS[1])
+            if v == false or v == ARGV[1] then
+              redis.call('SET', KEYS[1], 'busy', 'EX', ARGV[2])
+              return 1
+            end
+            return 0
+            """);
+
+    private Future<Boolean> claim(String id, String caller, int attempt) {
+        return redis.<Long>run(CLAIM, ScriptOutputType.INTEGER, new String[]{marker(id, caller)},
+                "retry:" + attempt, Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds())).map(n -> n != null && n == 1L);
+    }
+
+    /** Lets the delivery holding attempt {@code attempt} take the recipient again (after a pause or a back-off). */
+    private Future<Void> handBack(String id, String caller, int attempt) {
+        return redis.setex(marker(id, caller), "retry:" + attempt, Duration.ofDays(MARKER_DAYS)).mapEmpty();
+    }
+
     /** Queues the entry again as attempt {@code next} after a back-off doubling with {@code step}, plus up to half again of jitter. */
     private Future<Void> retry(String stream, StreamMessage<String, String> m, String id, String caller, int step, int next) {
         long base = backoff.toMillis() << Math.min(10, step - 1);
@@ -287,7 +313,7 @@ public final class CampaignSender implements AutoCloseable {
         Map<String, String> again = new HashMap<>(m.getBody());
         again.put("a", Integer.toString(next));
         return vertx.timer(delay)
-                .compose(v -> redis.del(marker(id, caller)))
+                .compose(v -> handBack(id, caller, next))
                 .compose(v -> on(redis.commands().xadd(stream, again)))
                 .compose(v -> ack(stream, m)).mapEmpty();
     }
