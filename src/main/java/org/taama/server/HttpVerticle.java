@@ -20,7 +20,7 @@ import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
 import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.Gateways;
-import org.taama.ussd.UssdGateway;
+import org.taama.gateway.UssdGateway;
 
 import java.time.Clock;
 import java.util.ArrayList;

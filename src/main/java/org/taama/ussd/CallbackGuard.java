@@ -1,5 +1,6 @@
 package org.taama.ussd;
 
+import org.taama.gateway.UssdGateway;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import org.taama.config.Config;

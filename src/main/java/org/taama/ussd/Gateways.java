@@ -1,5 +1,6 @@
 package org.taama.ussd;
 
+import org.taama.gateway.UssdGateway;
 import org.taama.ussd.africastalking.AfricasTalking;
 
 import java.util.List;

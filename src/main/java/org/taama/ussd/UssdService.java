@@ -1,5 +1,6 @@
 package org.taama.ussd;
 
+import org.taama.gateway.UssdRequest;
 import io.micrometer.core.instrument.Counter;
 import org.taama.metrics.Meters;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,6 @@
 package org.taama.ussd;
 
+import org.taama.gateway.UssdGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;

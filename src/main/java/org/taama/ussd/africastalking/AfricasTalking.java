@@ -6,8 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.taama.flow.Screen;
 import org.taama.privacy.CallerHash;
 import org.taama.web.BadRequest;
-import org.taama.ussd.UssdGateway;
-import org.taama.ussd.UssdRequest;
+import org.taama.gateway.UssdGateway;
+import org.taama.gateway.UssdRequest;
 
 /**
  * Africa's Talking USSD callback: a form POST of {@code sessionId, serviceCode, phoneNumber,

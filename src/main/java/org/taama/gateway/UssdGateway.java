@@ -1,4 +1,4 @@
-package org.taama.ussd;
+package org.taama.gateway;
 
 import io.vertx.ext.web.RoutingContext;
 import org.taama.flow.Screen;

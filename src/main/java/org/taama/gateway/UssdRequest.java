@@ -1,4 +1,4 @@
-package org.taama.ussd;
+package org.taama.gateway;
 
 /**
  * One USSD callback, whatever the gateway: the gateway's session id, the caller's number (used only
