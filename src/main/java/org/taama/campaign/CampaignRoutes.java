@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,7 +17,6 @@ import org.taama.web.BadRequest;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -58,32 +56,30 @@ public final class CampaignRoutes {
         Handler<RoutingContext> anyone = OperatorRoutes.auth(accounts, EnumSet.allOf(Role.class));
         Handler<RoutingContext> staff = OperatorRoutes.auth(accounts, STAFF);
 
-        route(failure, router.post("/api/campaigns"), body, anyone, ctx -> {
+        OperatorRoutes.route(failure, router.post("/api/campaigns"), body, anyone, ctx -> {
             CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
             Operator op = OperatorRoutes.operator(ctx);
             OperatorRoutes.send(ctx, store.create(op.username(), spec, null)
                     .compose(c -> audited(audit, op, "create", c, null))
                     .compose(c -> full(c, preview, store)), 201);
         });
-        route(failure, router.get("/api/campaigns"), anyone, ctx -> {
+        OperatorRoutes.route(failure, router.get("/api/campaigns"), anyone, ctx -> {
             Operator op = OperatorRoutes.operator(ctx);
-            int offset = integer(ctx, "offset", 0);
-            int limit = integer(ctx, "limit", 50);
-            if (offset < 0 || offset > 100_000 || limit < 1 || limit > 100) throw new BadRequest("offset must be 0 to 100000 and limit 1 to 100");
+            OperatorRoutes.Page page = OperatorRoutes.page(ctx, 50, 100_000, 100);
             String status = ctx.queryParam("status").isEmpty() ? null : ctx.queryParam("status").get(0);
             Campaign.Status s = status == null ? null : Campaign.Status.of(status);
             if (status != null && s == null) throw new BadRequest("status must be one of draft, submitted, approved, rejected, paused, cancelled");
-            String index = op.role() == Role.VOLUNTEER || (s == null && "mine".equals(query(ctx, "owner")))
+            String index = op.role() == Role.VOLUNTEER || (s == null && "mine".equals(OperatorRoutes.query(ctx, "owner", null)))
                     ? CampaignStore.ownerIndex(op.username())
                     : CampaignStore.statusIndex(s == null ? Campaign.Status.SUBMITTED : s);
-            OperatorRoutes.send(ctx, store.list(index, offset, limit).map(l -> new JsonObject().put("campaigns",
+            OperatorRoutes.send(ctx, store.list(index, page.offset(), page.limit()).map(l -> new JsonObject().put("campaigns",
                     new JsonArray(l.stream().filter(c -> s == null || c.status() == s).map(Campaign::toJson).toList()))), 200);
         });
-        route(failure, router.get("/api/campaigns/:id"), anyone, ctx ->
+        OperatorRoutes.route(failure, router.get("/api/campaigns/:id"), anyone, ctx ->
                 OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> full(c, preview, store)), 200));
-        route(failure, router.get("/api/campaigns/:id/preview"), anyone, ctx ->
+        OperatorRoutes.route(failure, router.get("/api/campaigns/:id/preview"), anyone, ctx ->
                 OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> preview.of(c.spec())), 200));
-        route(failure, router.put("/api/campaigns/:id"), body, anyone, ctx -> {
+        OperatorRoutes.route(failure, router.put("/api/campaigns/:id"), body, anyone, ctx -> {
             CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
             Operator op = OperatorRoutes.operator(ctx);
             Future<Campaign> read = visible(ctx, store);
@@ -102,7 +98,7 @@ public final class CampaignRoutes {
                     o.getString("id").equals(ctx.pathParam("id")) ? 200 : 201)).onFailure(ctx::fail);
         });
         for (Campaign.Action action : Campaign.Action.values()) {
-            route(failure, router.post("/api/campaigns/:id/" + action.id()), body, anyone, ctx -> move(ctx, action, store, audit, preview, clock));
+            OperatorRoutes.route(failure, router.post("/api/campaigns/:id/" + action.id()), body, anyone, ctx -> move(ctx, action, store, audit, preview, clock));
         }
     }
 
@@ -182,26 +178,5 @@ public final class CampaignRoutes {
             JsonObject live = v.resultAt(1);
             return c.toJson().put("preview", p).put("counts", live != null ? live : Preview.counts(p.getLong("recipients")));
         });
-    }
-
-    @SafeVarargs
-    private static void route(Handler<RoutingContext> failure, Route route, Handler<RoutingContext>... handlers) {
-        for (Handler<RoutingContext> h : handlers) route.handler(h);
-        route.failureHandler(failure);
-    }
-
-    private static String query(RoutingContext ctx, String name) {
-        List<String> v = ctx.queryParam(name);
-        return v.isEmpty() ? null : v.get(0);
-    }
-
-    private static int integer(RoutingContext ctx, String name, int dflt) {
-        String v = query(ctx, name);
-        if (v == null) return dflt;
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new BadRequest(name + " must be a whole number");
-        }
     }
 }

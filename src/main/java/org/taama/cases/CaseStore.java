@@ -234,12 +234,6 @@ public final class CaseStore {
     static final Duration OPEN_LOCK_RETRY = Duration.ofMillis(50);
     static final int OPEN_LOCK_TRIES = 40;
 
-    /** Deletes the lock only when it is still ours (it may have expired and been taken by another request). */
-    private static final String UNLOCK = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """;
-
     public static String openLockKey(String caller) {
         return "taama:{" + caller + "}:cases:lock";
     }
@@ -256,25 +250,10 @@ public final class CaseStore {
         if (caller == null || !HASH.matcher(caller).matches()) {
             return Future.failedFuture(new BadRequest("caller must be a caller hash"));
         }
-        String lock = openLockKey(caller);
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        String owner = HexFormat.of().formatHex(b);
-        return lock(lock, owner, OPEN_LOCK_TRIES)
-                .compose(held -> hasOpen(caller)
-                        .compose(open -> open ? Future.<String>succeededFuture(null)
-                                : open(caller, number, window, leaveMessage, lang, channel))
-                        .andThen(done -> redis.eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lock}, owner)));
-    }
-
-    private Future<Void> lock(String key, String owner, int triesLeft) {
-        return redis.setIfAbsent(key, owner, OPEN_LOCK_TTL).compose(got -> {
-            if (got) return Future.succeededFuture();
-            if (triesLeft <= 0) return Future.failedFuture(new IllegalStateException("another call-back request of this caller is being opened"));
-            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-            redis.vertx().setTimer(OPEN_LOCK_RETRY.toMillis(), t -> lock(key, owner, triesLeft - 1).onComplete(later));
-            return later.future();
-        });
+        return redis.withLock(openLockKey(caller), OPEN_LOCK_TTL, OPEN_LOCK_RETRY, OPEN_LOCK_TRIES,
+                "another call-back request of this caller is being opened",
+                () -> hasOpen(caller).compose(open -> open ? Future.<String>succeededFuture(null)
+                        : open(caller, number, window, leaveMessage, lang, channel)));
     }
 
     /** Whether one of the cases this caller asked for is still open. */

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * The flows as a text conversation (SMS or WhatsApp): a keyword or any first message starts, the
@@ -44,6 +43,10 @@ import java.util.UUID;
  */
 public final class ChatService {
     static final Duration REPLAY_TTL = Duration.ofHours(24);
+    /**
+     * One message of a person at a time: two texts sent in the same second would otherwise both step
+     * from the same state and one answer would be lost.
+     */
     static final Duration LOCK_TTL = Duration.ofSeconds(5);
     static final Duration LOCK_RETRY = Duration.ofMillis(50);
     static final int LOCK_TRIES = 40;
@@ -85,11 +88,9 @@ public final class ChatService {
         String caller = callers.ofAddress(m.number());
         String replayKey = "taama:{" + caller + "}:msg:" + HexFormat.of().formatHex(Digests.sha256(m.messageSid()), 0, 12);
         String lockKey = "taama:{" + caller + "}:chat:lock";
-        String owner = UUID.randomUUID().toString();
         // No extra timeout here: every Redis command has its own, and a timeout that does not
         // cancel the work would let a retry apply the same message twice.
-        return lock(lockKey, owner, LOCK_TRIES)
-                .compose(held -> redis.get(replayKey))
+        return redis.withLock(lockKey, LOCK_TTL, LOCK_RETRY, LOCK_TRIES, "conversation busy", () -> redis.get(replayKey)
                 .compose(kept -> {
                     String reply = kept(kept, caller + ":" + replayKey);
                     if (reply != null) {
@@ -97,10 +98,7 @@ public final class ChatService {
                         return Future.succeededFuture(reply);
                     }
                     return answer(m, caller, replayKey);
-                })
-                // Released on failure too: a lock command that timed out here may still reach Redis
-                // (it was only slow), and this release, sent after it, then removes it.
-                .andThen(done -> redis.delIfEqual(lockKey, owner));
+                }));
     }
 
     /**
@@ -114,20 +112,6 @@ public final class ChatService {
         } catch (IllegalArgumentException unreadable) {
             return null;
         }
-    }
-
-    /**
-     * One message of a person at a time: two texts sent in the same second would otherwise both step
-     * from the same state and one answer would be lost. The lock expires by itself if a node dies.
-     */
-    private Future<Void> lock(String key, String owner, int triesLeft) {
-        return redis.setIfAbsent(key, owner, LOCK_TTL).compose(got -> {
-            if (got) return Future.succeededFuture();
-            if (triesLeft <= 0) return Future.failedFuture(new IllegalStateException("conversation busy"));
-            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-            redis.vertx().setTimer(LOCK_RETRY.toMillis(), t -> lock(key, owner, triesLeft - 1).onComplete(later));
-            return later.future();
-        });
     }
 
     private Future<String> answer(Inbound m, String caller, String replayKey) {

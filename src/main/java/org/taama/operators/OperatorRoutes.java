@@ -127,19 +127,15 @@ public final class OperatorRoutes {
             send(ctx, cases.addNote(user(ctx), id, string(b, "note")).map(v -> new JsonObject().put("id", id).put("noted", true)), 201);
         });
         route(failure, router.get("/api/audit"), admin, ctx -> {
-            int offset = integer(ctx, "offset", 0);
-            int limit = integer(ctx, "limit", 100);
-            if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
+            Page page = page(ctx, 100, Integer.MAX_VALUE, 1000);
             send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "GET /api/audit"))
-                    .compose(v -> audit.recent(offset, limit))
+                    .compose(v -> audit.recent(page.offset(), page.limit()))
                     .map(l -> new JsonObject().put("entries", new JsonArray(List.copyOf(l)))), 200);
         });
         route(failure, router.get("/api/audit/reads"), admin, ctx -> {
-            int offset = integer(ctx, "offset", 0);
-            int limit = integer(ctx, "limit", 100);
-            if (offset < 0 || limit < 1 || limit > 1000) throw new BadRequest("offset must be 0 or more and limit 1 to 1000");
+            Page page = page(ctx, 100, Integer.MAX_VALUE, 1000);
             send(ctx, audit.record(user(ctx), "audit:read", null, java.util.Map.of("route", "GET /api/audit/reads"))
-                    .compose(v -> audit.reads(offset, limit))
+                    .compose(v -> audit.reads(page.offset(), page.limit()))
                     .map(l -> new JsonObject().put("reads", new JsonArray(List.copyOf(l)))), 200);
         });
         route(failure, router.post("/api/erase"), body, admin, ctx -> {
@@ -149,7 +145,7 @@ public final class OperatorRoutes {
     }
 
     @SafeVarargs
-    private static void route(Handler<RoutingContext> failure, Route route, Handler<RoutingContext>... handlers) {
+    public static void route(Handler<RoutingContext> failure, Route route, Handler<RoutingContext>... handlers) {
         for (Handler<RoutingContext> h : handlers) route.handler(h);
         route.failureHandler(failure);
     }
@@ -225,12 +221,26 @@ public final class OperatorRoutes {
         return s;
     }
 
-    private static String query(RoutingContext ctx, String name, String dflt) {
+    public static String query(RoutingContext ctx, String name, String dflt) {
         List<String> v = ctx.queryParam(name);
         return v.isEmpty() ? dflt : v.get(0);
     }
 
-    private static int integer(RoutingContext ctx, String name, int dflt) {
+    /** Where a listing starts and how many it answers ({@code ?offset=&limit=}). */
+    public record Page(int offset, int limit) {}
+
+    /** The listing asked for, refused with 400 outside 0..maxOffset and 1..maxLimit. */
+    public static Page page(RoutingContext ctx, int defaultLimit, int maxOffset, int maxLimit) {
+        int offset = integer(ctx, "offset", 0);
+        int limit = integer(ctx, "limit", defaultLimit);
+        if (offset < 0 || offset > maxOffset || limit < 1 || limit > maxLimit) {
+            throw new BadRequest((maxOffset == Integer.MAX_VALUE ? "offset must be 0 or more"
+                    : "offset must be 0 to " + maxOffset) + " and limit 1 to " + maxLimit);
+        }
+        return new Page(offset, limit);
+    }
+
+    public static int integer(RoutingContext ctx, String name, int dflt) {
         String v = query(ctx, name, null);
         if (v == null) return dflt;
         try {

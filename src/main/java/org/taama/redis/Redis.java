@@ -262,6 +262,34 @@ public final class Redis implements AutoCloseable {
     private static final String DEL_IF_EQUAL =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+    /**
+     * Runs {@code work} while holding a short lock on {@code key}: one at a time per key, across
+     * nodes. The lock is taken under a random owner token, retried every {@code retry} up to
+     * {@code tries} times (by timer, never blocking), expires by itself after {@code ttl} if a node
+     * dies, and is released by its owner only. It is released when taking it failed too: a SET that
+     * timed out here may still reach Redis (it was only slow), and the release, sent after it, then
+     * removes it.
+     *
+     * @param busy what the failure says when the lock stayed held for every try
+     */
+    public <T> Future<T> withLock(String key, Duration ttl, Duration retry, int tries, String busy,
+                                  java.util.function.Supplier<Future<T>> work) {
+        String owner = java.util.UUID.randomUUID().toString();
+        return acquire(key, owner, ttl, retry, tries, busy)
+                .compose(held -> work.get())
+                .andThen(done -> delIfEqual(key, owner));
+    }
+
+    private Future<Void> acquire(String key, String owner, Duration ttl, Duration retry, int triesLeft, String busy) {
+        return setIfAbsent(key, owner, ttl).compose(got -> {
+            if (got) return Future.succeededFuture();
+            if (triesLeft <= 0) return Future.failedFuture(new IllegalStateException(busy));
+            io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(retry.toMillis(), t -> acquire(key, owner, ttl, retry, triesLeft - 1, busy).onComplete(later));
+            return later.future();
+        });
+    }
+
     /** Deletes a key only while it still holds this value (a lock released by its owner only). */
     public Future<Boolean> delIfEqual(String key, String value) {
         return this.<Long>eval(DEL_IF_EQUAL, ScriptOutputType.INTEGER, new String[]{key}, value).map(n -> n == 1);
