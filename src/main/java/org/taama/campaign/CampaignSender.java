@@ -38,7 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * one entry per recipient holding the campaign id, the caller hash, the language and the attempt —
  * never the number, which is decrypted from the consent at send time. Every node reads every stream
  * of its senders in one consumer group; an entry stays pending until it is done, and entries idle
- * longer than {@link #CLAIM_IDLE} (a dead node's) are taken over with {@code XAUTOCLAIM}.
+ * longer than {@code SEND_CLAIM_IDLE} (a dead node's) are taken over with {@code XAUTOCLAIM}.
  *
  * <p>Each entry: cancelled campaign → acked, skipped; paused → left pending and looked at again;
  * opted out → opted_out; then a per-(campaign, recipient) marker is claimed atomically, so a
@@ -54,13 +54,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CampaignSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignSender.class);
     public static final String GROUP = "senders";
-    static final Duration CLAIM_IDLE = Duration.ofSeconds(30);
     static final int MARKER_DAYS = 4;
     private static final int BATCH = 500;
-    /** Taken at once by one node: at most 200, the outbox's capacity, and what its sender sends in {@link #AHEAD}. */
+    /** Taken at once by one node: at most 200, the outbox's capacity, and what its sender sends in {@link #ahead}. */
     private static final int IN_FLIGHT = 200;
-    /** How far ahead a slot is booked: well inside CLAIM_IDLE, so an entry waiting for its slot is never taken over. */
-    static final Duration AHEAD = Duration.ofSeconds(10);
+    /** The furthest ahead a slot is booked (a third of a short claim idle, see {@link #ahead}). */
+    static final Duration MAX_AHEAD = Duration.ofSeconds(10);
 
     /** What became of one message handed to the provider. */
     public enum Outcome {
@@ -93,6 +92,9 @@ public final class CampaignSender implements AutoCloseable {
     private final QuietHours quiet;
     private final int attempts;
     private final Duration backoff;
+    private final Duration claimIdle;
+    /** How far ahead a slot is booked: well inside the claim idle, so an entry waiting for its slot is never taken over. */
+    private final Duration ahead;
     private final Clock clock;
     private final String consumer = "node-" + UUID.randomUUID();
     private final Set<String> inFlight = new HashSet<>();
@@ -101,7 +103,7 @@ public final class CampaignSender implements AutoCloseable {
     private volatile boolean closed;
 
     public CampaignSender(Vertx vertx, Redis redis, CampaignStore store, ConsentStore consent, SenderPace pace, TextCost cost,
-                          Outbox outbox, QuietHours quiet, int attempts, Duration backoff, Clock clock) {
+                          Outbox outbox, QuietHours quiet, int attempts, Duration backoff, Duration claimIdle, Clock clock) {
         this.vertx = vertx;
         this.redis = redis;
         this.store = store;
@@ -112,6 +114,8 @@ public final class CampaignSender implements AutoCloseable {
         this.quiet = quiet;
         this.attempts = attempts;
         this.backoff = backoff;
+        this.claimIdle = claimIdle;
+        this.ahead = claimIdle.dividedBy(3).compareTo(MAX_AHEAD) < 0 ? claimIdle.dividedBy(3) : MAX_AHEAD;
         this.clock = clock;
     }
 
@@ -203,7 +207,7 @@ public final class CampaignSender implements AutoCloseable {
         String stream = stream(sender);
         Future<List<StreamMessage<String, String>>> read = ensureGroup(stream)
                 .compose(v -> on(redis.commands().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer),
-                        CLAIM_IDLE, "0").count(100))))
+                        claimIdle, "0").count(100))))
                 .compose(claimed -> on(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(100),
                         XReadArgs.StreamOffset.from(stream, "0"))))
                 .compose(pending -> {
@@ -275,7 +279,7 @@ public final class CampaignSender implements AutoCloseable {
 
     /** Waits for the sender's next slot (booked ahead, at most a minute), by timers only. */
     private Future<Void> slot(String sender, int segments) {
-        return pace.book(sender, segments, AHEAD).compose(b -> {
+        return pace.book(sender, segments, ahead).compose(b -> {
             Future<Void> wait = b.delayMillis() <= 0 ? Future.succeededFuture() : vertx.timer(b.delayMillis()).mapEmpty();
             return b.booked() ? wait : wait.compose(v -> slot(sender, segments));
         });
@@ -329,7 +333,7 @@ public final class CampaignSender implements AutoCloseable {
     }
 
     private int inFlightMax() {
-        long perAhead = AHEAD.toNanos() / 1000 / Math.max(1, pace.intervalMicros());
+        long perAhead = ahead.toNanos() / 1000 / Math.max(1, pace.intervalMicros());
         return (int) Math.max(1, Math.min(Math.min(IN_FLIGHT, outbox.capacity()), perAhead));
     }
 

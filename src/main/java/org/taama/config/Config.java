@@ -48,6 +48,7 @@ public final class Config {
             "SENDER_RATE",
             "SENDER_THREADS",
             "SEND_ATTEMPTS",
+            "SEND_CLAIM_IDLE",
             "SESSION_TTL_SECONDS",
             "SMS_ALLOWED_COUNTRIES",
             "SMS_GSM_SAFE",
@@ -95,6 +96,7 @@ public final class Config {
     private final String whatsappTemplateSid;
     private final int senderThreads;
     private final int sendAttempts;
+    private final Duration sendClaimIdle;
     private final int senderRate;
     private final int senderBurst;
     private final List<Cidr> trustedProxies;
@@ -145,6 +147,10 @@ public final class Config {
         this.senderThreads = integer("SENDER_THREADS", 4);
         this.sendAttempts = integer("SEND_ATTEMPTS", 3);
         if (sendAttempts < 1 || sendAttempts > 20) throw new IllegalArgumentException("SEND_ATTEMPTS must be 1 to 20");
+        this.sendClaimIdle = Duration.ofSeconds(integer("SEND_CLAIM_IDLE", 30));
+        if (sendClaimIdle.toSeconds() < 1 || sendClaimIdle.toSeconds() > 3600) {
+            throw new IllegalArgumentException("SEND_CLAIM_IDLE must be 1 to 3600 seconds");
+        }
         // Read here, not when a campaign first sends: a bad pace is refused at start.
         this.senderRate = integer("SENDER_RATE", 10);
         if (senderRate < 1 || senderRate > 10_000) {
@@ -226,6 +232,13 @@ public final class Config {
 
     /** How many times a campaign message is tried on a rate limit, 5xx or time-out before it counts as failed (SEND_ATTEMPTS). */
     public int sendAttempts() { return sendAttempts; }
+    /**
+     * How long a campaign message may sit taken by a node and unfinished before another node takes it
+     * over (SEND_CLAIM_IDLE, seconds, default 30): what a dead node's messages wait. Shorter finishes a
+     * dead node's share sooner; it must stay above a live node's slowest send, or a slow Twilio answer
+     * is taken over (never sent twice: the marker says it was taken).
+     */
+    public Duration sendClaimIdle() { return sendClaimIdle; }
     /**
      * Our own reverse proxies (TRUSTED_PROXIES, CIDR list, default none): the only peers whose
      * X-Forwarded-For is believed, on every route.

@@ -161,6 +161,37 @@ class CampaignSenderTest {
     }
 
     @Test
+    void aDeadNodesMessageIsTakenOverOnceItHasBeenIdleForSendClaimIdle() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(1, "fr", region);
+        String id = approved(region);
+        until(() -> finished(id), "sent");
+        Map<String, String> orphan = subscribe(1, "bm", region);
+        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1"));
+        try (Server c = TestServers.start(env)) {
+            // A node that took the entry and died at once: it is pending to a consumer that never comes back.
+            // (a and b take over after the default 30 s only; c after 1 s.)
+            long taken = System.nanoTime();
+            Await.result(a.redis().eval("""
+                    local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
+                    redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+                    redis.call('HINCRBY', KEYS[2], 'n_audience', 1)
+                    redis.call('HINCRBY', KEYS[2], 'n_queued', 1)
+                    return 1
+                    """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM), CampaignStore.key(id)},
+                    id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+            until(() -> mine(orphan).size() == 1, "the dead node's message is sent by another");
+            assertThat(Duration.ofNanos(System.nanoTime() - taken)).as("not before it was idle SEND_CLAIM_IDLE")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(15));
+            until(() -> finished(id), "counted");
+            assertThat(mine(orphan).values().iterator().next()).containsExactly(new TextCost(a.config()).cost(BM, "sms", "bm").text());
+            assertThat(counts(id).getLong("sent")).isEqualTo(2);
+            assertThat(mine(numbers).values().iterator().next()).hasSize(1);
+        }
+    }
+
+    @Test
     void garbageInTheStreamIsDroppedAndNothingIsSent() throws Exception {
         String region = region();
         Map<String, String> numbers = subscribe(1, "fr", region);

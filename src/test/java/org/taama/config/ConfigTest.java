@@ -37,6 +37,17 @@ class ConfigTest {
     }
 
     @Test
+    @DisplayName("another node takes over a campaign message left unfinished 30 s unless told otherwise, 1 s to 1 h")
+    void sendClaimIdle() {
+        assertThat(Config.from(Map.of()).sendClaimIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Config.from(Map.of("SEND_CLAIM_IDLE", "2")).sendClaimIdle()).isEqualTo(Duration.ofSeconds(2));
+        for (String bad : new String[] {"0", "-1", "3601", "30s", "soon", "1.5"}) {
+            assertThatThrownBy(() -> Config.from(Map.of("SEND_CLAIM_IDLE", bad)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SEND_CLAIM_IDLE");
+        }
+    }
+
+    @Test
     @DisplayName("an empty environment gives the defaults a developer wants on a laptop")
     void defaults() {
         Config c = Config.from(Map.of());
