@@ -6,10 +6,12 @@ import io.vertx.core.Future;
 import org.taama.config.Config;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
+import org.taama.flow.ChatOpening;
 import org.taama.flow.Engine;
 import org.taama.flow.State;
 import org.taama.flow.StateJson;
 import org.taama.flow.Step;
+import org.taama.i18n.Keywords;
 import org.taama.i18n.Locales;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.Digests;
@@ -153,12 +155,8 @@ public final class ChatService {
                 step = engine.step(state, m.body());
             }
             count(m.channel(), step.outcome().name().toLowerCase(Locale.ROOT));
-            String reply = step.screen().text();
-            if (m.media() > 0 && (m.body() == null || m.body().isBlank())) {
-                reply = engine.text(lang, "chat.text_only") + "\n" + reply;
-            }
-            if (first) reply = intro(engine, savedLang) + "\n" + reply;
-            String finalReply = reply;
+            String finalReply = ChatOpening.reply(engine, step.screen().text(), lang,
+                    m.media() > 0 && (m.body() == null || m.body().isBlank()), first, savedLang, defaultLang);
             // What the texter asked for happens first; the conversation moves on only when it did.
             // A WhatsApp id is not a number to call or text back, so effects get none.
             return effects.run(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
@@ -184,19 +182,6 @@ public final class ChatService {
                         return Future.succeededFuture(engine.text(lang, "common.unavailable"));
                     });
         });
-    }
-
-    /**
-     * The first reply of a conversation says what Taama is and that STOP stops messages: in the
-     * texter's language, or in every language while we do not know theirs (as the language menu does).
-     */
-    private String intro(Engine engine, String knownLang) {
-        if (knownLang != null) return engine.text(knownLang, "chat.intro");
-        StringBuilder b = new StringBuilder(engine.text(defaultLang, "chat.intro"));
-        for (String l : Locales.LANGUAGES) {
-            if (!l.equals(defaultLang)) b.append('\n').append(engine.text(l, "chat.intro"));
-        }
-        return b.toString();
     }
 
     /** Writes the new state and the reply (encrypted: it may be a self-check result) together. */

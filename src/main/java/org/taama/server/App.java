@@ -13,10 +13,13 @@ import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSignature;
 import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.UssdService;
+import org.taama.simulator.ContentScreens;
+import org.taama.simulator.Simulator;
 import org.taama.web.ClientAddress;
 
 /** What every HTTP verticle shares: built once, immutable or thread-safe. */
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
-                  PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard) {}
+                  PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard,
+                  Simulator simulator, ContentScreens contentScreens) {}

@@ -18,6 +18,7 @@ import org.taama.cost.CostRoutes;
 import org.taama.operators.OperatorRoutes;
 import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
+import org.taama.simulator.SimulatorRoutes;
 import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.Gateways;
 import org.taama.gateway.UssdGateway;
@@ -69,6 +70,7 @@ public final class HttpVerticle extends VerticleBase {
         CampaignRoutes.mount(router, app.accounts(), app.cases().audit(), new CampaignStore(app.redis(), Clock.systemUTC()),
                 new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),
                         app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
+        SimulatorRoutes.mount(router, app.accounts(), app.cases().audit(), app.simulator(), app.contentScreens());
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);

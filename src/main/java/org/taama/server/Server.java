@@ -16,7 +16,7 @@ import org.taama.cases.Audit;
 import org.taama.cases.CaseStore;
 import org.taama.chat.ChatService;
 import org.taama.effects.Effects;
-import org.taama.chat.Keywords;
+import org.taama.i18n.Keywords;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
 import org.taama.consent.Channel;
@@ -43,6 +43,8 @@ import org.taama.redis.EmbeddedRedis;
 import org.taama.redis.Redis;
 import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.UssdService;
+import org.taama.simulator.ContentScreens;
+import org.taama.simulator.Simulator;
 import org.taama.web.ClientAddress;
 
 import java.io.IOException;
@@ -142,13 +144,18 @@ public final class Server implements AutoCloseable {
                 ScreenSize.USSD.channel(), effects.canSms(Channel.USSD) ? Set.of() : Set.of("sms"));
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
                 config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters);
-        ChatService chat = new ChatService(
-                // A texter already has the text: "send me this by SMS" is for USSD only.
-                new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits, ScreenSize.SMS.channel(),
-                        Set.of("sms")),
-                new Engine(content.flows(), content.locales(), Spelling.STANDARD, ScreenSize.WHATSAPP::fits,
-                        ScreenSize.WHATSAPP.channel(), Set.of("sms")),
-                redis, callers, consent, new Keywords(content.locales()), effects, window, cipher, config, meters);
+        // A texter already has the text: "send me this by SMS" is for USSD only.
+        Engine smsEngine = new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits,
+                ScreenSize.SMS.channel(), Set.of("sms"));
+        Engine whatsappEngine = new Engine(content.flows(), content.locales(), Spelling.STANDARD, ScreenSize.WHATSAPP::fits,
+                ScreenSize.WHATSAPP.channel(), Set.of("sms"));
+        Keywords keywords = new Keywords(content.locales());
+        ChatService chat = new ChatService(smsEngine, whatsappEngine,
+                redis, callers, consent, keywords, effects, window, cipher, config, meters);
+        // The console's phone answers with the very engines the channels use, and runs no effect.
+        Simulator.Engines engines = new Simulator.Engines(engine, smsEngine, whatsappEngine);
+        Simulator simulator = new Simulator(engines, keywords, content.locales(), smsSpelling, redis, cipher);
+        ContentScreens screens = new ContentScreens(content.flows(), content.locales(), engines);
         TwilioSignature signature = new TwilioSignature(config.twilioAuthToken(), config.publicBaseUrl());
         Accounts accounts = new Accounts(redis, Clock.systemUTC(), audit, new PasswordHashing(vertx));
         FunctionCounter.builder("taama.login.password.checks", accounts, Accounts::passwordChecks)
@@ -158,7 +165,8 @@ public final class Server implements AutoCloseable {
         CampaignSender campaigns = null;
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
                 callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
-                new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients));
+                new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients),
+                simulator, screens);
         try {
             vertx.deployVerticle(() -> {
                         HttpVerticle v = new HttpVerticle(app);

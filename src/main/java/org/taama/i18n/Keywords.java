@@ -1,6 +1,5 @@
-package org.taama.chat;
+package org.taama.i18n;
 
-import org.taama.i18n.Locales;
 
 import java.text.Normalizer;
 import java.util.HashMap;
