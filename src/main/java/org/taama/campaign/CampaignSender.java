@@ -70,13 +70,26 @@ public final class CampaignSender implements AutoCloseable {
         BUSY
     }
 
+    /**
+     * One campaign message. {@code template}, {@code variables}: the campaign's WhatsApp template in the
+     * recipient's language (null, empty for SMS), sent outside the 24-hour window instead of {@code text};
+     * {@code validitySeconds}: how long the provider may still hold it before it must drop it (0: its own);
+     * {@code countsKey}: the hash whose delivered/failed counts its final status moves.
+     */
+    public record Outgoing(String channel, String number, String text, String template, Map<String, String> variables,
+                           int validitySeconds, String countsKey) {
+        @Override
+        public String toString() {
+            return "Outgoing[" + channel + ", template " + template + "]"; // never the number
+        }
+    }
+
     /** Hands one message to the provider (Twilio); the answer says what became of it. */
     public interface Outbox {
         /** The sender number of a channel ("sms", "whatsapp"), or null when that channel cannot send. */
         String sender(String channel);
 
-        /** {@code countsKey}: the hash whose delivered/failed counts this message's final status moves. */
-        Future<Outcome> send(String channel, String number, String text, Map<String, String> variables, String countsKey);
+        Future<Outcome> send(Outgoing message);
 
         /** How many messages this node may hold between its status check and Twilio's answer (a pause stops the rest). */
         int capacity();
@@ -252,8 +265,9 @@ public final class CampaignSender implements AutoCloseable {
     }
 
     private Future<Void> send(String sender, String stream, StreamMessage<String, String> m, Campaign c, String caller,
-                              String lang, int attempt) {
-        TextCost.Cost text = cost.cost(c.spec().text(CampaignSpec.LANGS.contains(lang) ? lang : "fr"), c.spec().channel(), lang);
+                              String written, int attempt) {
+        String lang = CampaignSpec.LANGS.contains(written) ? written : "fr";
+        TextCost.Cost text = cost.cost(c.spec().text(lang), c.spec().channel(), lang);
         int segments = c.spec().channel().equals("sms") ? Math.min(SenderPace.MAX_SEGMENTS, Math.max(1, text.smsSegments())) : 1;
         return consent.number(caller).compose(number -> {
             if (number == null) return done(stream, m, c.id(), "n_skipped");
@@ -261,7 +275,8 @@ public final class CampaignSender implements AutoCloseable {
             return slot(sender, segments).compose(v -> redis.hget(CampaignStore.key(c.id()), "status")).compose(status -> {
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c.id(), "n_skipped").map((Outcome) null);
                 if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
-                return outbox.send(c.spec().channel(), number, text.text(), c.spec().variables(), CampaignStore.key(c.id()))
+                return outbox.send(new Outgoing(c.spec().channel(), number, text.text(), c.spec().template(lang),
+                                c.spec().variables(lang), 0, CampaignStore.key(c.id())))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));
             })
                     .compose(outcome -> outcome == null ? Future.succeededFuture() : switch (outcome) {

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * characters (a new line in a text is allowed), and unknown fields are refused rather than kept.
  */
 public record CampaignSpec(String name, String channel, String textFr, String textBm, List<String> regions,
-                           List<String> languages, LocalDateTime sendAt, String templateSid,
-                           Map<String, String> variables, Integer maxSegments) {
+                           List<String> languages, LocalDateTime sendAt, Map<String, String> templates,
+                           Map<String, Map<String, String>> variables, Integer maxSegments) {
     public static final int NAME_MAX = 100;
     /** Ten SMS of GSM-7, 24 of UCS-2: more is no awareness message. */
     public static final int TEXT_MAX = 1600;
@@ -76,28 +76,93 @@ public record CampaignSpec(String name, String channel, String textFr, String te
             }
             max = ((Number) m).intValue();
         }
-        String template = null;
-        Map<String, String> variables = Map.of();
+        Map<String, String> templates = Map.of();
+        Map<String, Map<String, String>> variables = Map.of();
         if (c.equals("whatsapp")) {
-            Object ts = b.getValue("template_sid");
-            if (!(ts instanceof String s) || !TEMPLATE.matcher(s).matches()) {
-                throw new BadRequest("a WhatsApp campaign needs template_sid, an approved template (HX and 32 hex digits): "
-                        + "most recipients are outside the 24-hour window, where WhatsApp takes templates only");
-            }
-            template = s;
-            Object v = b.getValue("variables");
-            if (!(v instanceof JsonObject vars)) throw new BadRequest("a WhatsApp campaign needs variables, an object such as {\"1\": \"...\"}");
-            if (vars.size() > VARIABLES_MAX) throw new BadRequest("variables holds at most " + VARIABLES_MAX + " entries");
-            Map<String, String> out = new LinkedHashMap<>();
-            for (String k : vars.fieldNames()) {
-                if (!VARIABLE.matcher(k).matches()) throw new BadRequest("variables are numbered 1 to 99, not " + shown(k));
-                out.put(k, text(vars.getValue(k), "variables." + k, VARIABLE_MAX, false));
-            }
-            variables = Map.copyOf(out);
+            templates = templates(b.getValue("template_sid"), languages);
+            variables = variables(b.getValue("variables"), languages);
         } else if (b.getValue("template_sid") != null || b.getValue("variables") != null) {
             throw new BadRequest("template_sid and variables are for WhatsApp campaigns only");
         }
-        return new CampaignSpec(name, c, fr, bm, regions, languages, sendAt, template, variables, max);
+        return new CampaignSpec(name, c, fr, bm, regions, languages, sendAt, templates, variables, max);
+    }
+
+    /**
+     * A WhatsApp template is approved per language, so {@code template_sid} is one Content SID for
+     * both languages or {@code {"fr": "HX…", "bm": "HX…"}} naming one for every language of the audience.
+     */
+    private static Map<String, String> templates(Object v, List<String> languages) {
+        String why = "a WhatsApp campaign needs template_sid, an approved template (HX and 32 hex digits), or one per "
+                + "language {\"fr\": \"HX…\", \"bm\": \"HX…\"}: most recipients are outside the 24-hour window, where "
+                + "WhatsApp takes templates only";
+        if (v instanceof String s) {
+            if (!TEMPLATE.matcher(s).matches()) throw new BadRequest(why);
+            return Map.of("fr", s, "bm", s);
+        }
+        if (!(v instanceof JsonObject o)) throw new BadRequest(why);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String lang : o.fieldNames()) {
+            if (!LANGS.contains(lang)) throw new BadRequest("template_sid holds fr and bm only, not " + shown(lang));
+            if (!(o.getValue(lang) instanceof String s) || !TEMPLATE.matcher(s).matches()) {
+                throw new BadRequest("template_sid." + lang + " must be an approved template, HX and 32 hex digits");
+            }
+            out.put(lang, s);
+        }
+        for (String lang : languages) {
+            if (!out.containsKey(lang)) throw new BadRequest("template_sid has no template for " + lang + ", a language of the audience");
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
+     * The template's placeholders: {@code {"1": "…"}} for both languages, or {@code {"fr": {"1": "…"},
+     * "bm": {"1": "…"}}} when they differ (a Bambara template takes Bambara words); every language of
+     * the audience then has its own.
+     */
+    private static Map<String, Map<String, String>> variables(Object v, List<String> languages) {
+        if (!(v instanceof JsonObject vars)) {
+            throw new BadRequest("a WhatsApp campaign needs variables, an object such as {\"1\": \"...\"} "
+                    + "or one per language {\"fr\": {\"1\": \"...\"}, \"bm\": {\"1\": \"...\"}}");
+        }
+        boolean perLanguage = vars.fieldNames().stream().anyMatch(LANGS::contains);
+        if (!perLanguage) {
+            Map<String, String> both = numbered(vars, "variables");
+            return Map.of("fr", both, "bm", both);
+        }
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String lang : vars.fieldNames()) {
+            if (!LANGS.contains(lang)) {
+                throw new BadRequest("variables is either numbered {\"1\": ...} or per language {\"fr\": {...}, \"bm\": {...}}, not both ("
+                        + shown(lang) + ")");
+            }
+            if (!(vars.getValue(lang) instanceof JsonObject one)) throw new BadRequest("variables." + lang + " must be an object such as {\"1\": \"...\"}");
+            out.put(lang, numbered(one, "variables." + lang));
+        }
+        for (String lang : languages) {
+            if (!out.containsKey(lang)) throw new BadRequest("variables has none for " + lang + ", a language of the audience");
+        }
+        return Map.copyOf(out);
+    }
+
+    private static Map<String, String> numbered(JsonObject vars, String field) {
+        if (vars.size() > VARIABLES_MAX) throw new BadRequest(field + " holds at most " + VARIABLES_MAX + " entries");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : vars.fieldNames()) {
+            if (!VARIABLE.matcher(k).matches()) throw new BadRequest(field + " are numbered 1 to 99, not " + shown(k));
+            out.put(k, text(vars.getValue(k), field + "." + k, VARIABLE_MAX, false));
+        }
+        return Map.copyOf(new java.util.TreeMap<>(out));
+    }
+
+    /** The Content SID a recipient in {@code lang} gets (null for SMS). */
+    public String template(String lang) {
+        return templates.containsKey(lang) ? templates.get(lang) : templates.values().stream().findFirst().orElse(null);
+    }
+
+    /** The template's placeholders for a recipient in {@code lang} (empty for SMS). */
+    public Map<String, String> variables(String lang) {
+        Map<String, String> v = variables.containsKey(lang) ? variables.get(lang) : variables.values().stream().findFirst().orElse(null);
+        return v == null ? Map.of() : v;
     }
 
     public String text(String lang) {
@@ -109,7 +174,8 @@ public record CampaignSpec(String name, String channel, String textFr, String te
                 .put("texts", new JsonObject().put("fr", textFr).put("bm", textBm))
                 .put("audience", new JsonObject().put("regions", new JsonArray(regions)).put("languages", new JsonArray(languages)));
         if (sendAt != null) o.put("send_at", sendAt.toString());
-        if (templateSid != null) o.put("template_sid", templateSid).put("variables", new JsonObject(new LinkedHashMap<>(variables)));
+        if (!templates.isEmpty()) o.put("template_sid", sameForBoth(templates) ? templates.get("fr") : perLanguage(templates))
+                .put("variables", sameForBoth(variables) ? new JsonObject(new LinkedHashMap<>(variables.get("fr"))) : perLanguage(variables));
         if (maxSegments != null) o.put("max_segments", maxSegments);
         return o;
     }
@@ -118,13 +184,43 @@ public record CampaignSpec(String name, String channel, String textFr, String te
     public static CampaignSpec fromJson(JsonObject o) {
         JsonObject texts = o.getJsonObject("texts");
         JsonObject audience = o.getJsonObject("audience");
-        Map<String, String> vars = new LinkedHashMap<>();
+        // Written by parse: a string or one per language; numbered variables or one set per language.
+        Map<String, String> templates = new LinkedHashMap<>();
+        Object t = o.getValue("template_sid");
+        if (t instanceof String s) templates.putAll(Map.of("fr", s, "bm", s));
+        else if (t instanceof JsonObject per) per.forEach(e -> templates.put(e.getKey(), (String) e.getValue()));
+        Map<String, Map<String, String>> vars = new LinkedHashMap<>();
         JsonObject v = o.getJsonObject("variables");
-        if (v != null) v.forEach(e -> vars.put(e.getKey(), (String) e.getValue()));
+        if (v != null && v.fieldNames().stream().anyMatch(LANGS::contains)) {
+            v.forEach(e -> vars.put(e.getKey(), flat((JsonObject) e.getValue())));
+        } else if (v != null) {
+            vars.put("fr", flat(v));
+            vars.put("bm", flat(v));
+        }
         return new CampaignSpec(o.getString("name"), o.getString("channel"), texts.getString("fr"), texts.getString("bm"),
                 strings(audience.getJsonArray("regions")), strings(audience.getJsonArray("languages")),
                 o.getString("send_at") == null ? null : LocalDateTime.parse(o.getString("send_at")),
-                o.getString("template_sid"), Map.copyOf(vars), o.getInteger("max_segments"));
+                Map.copyOf(templates), Map.copyOf(vars), o.getInteger("max_segments"));
+    }
+
+    private static Map<String, String> flat(JsonObject o) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        o.forEach(e -> out.put(e.getKey(), (String) e.getValue()));
+        return Map.copyOf(out);
+    }
+
+    private static boolean sameForBoth(Map<String, ?> perLang) {
+        return perLang.size() == 2 && java.util.Objects.equals(perLang.get("fr"), perLang.get("bm"));
+    }
+
+    private static JsonObject perLanguage(Map<String, ?> perLang) {
+        JsonObject o = new JsonObject();
+        for (String lang : LANGS) {
+            Object v = perLang.get(lang);
+            if (v instanceof Map<?, ?> m) o.put(lang, new JsonObject(new LinkedHashMap<>(new java.util.TreeMap<>((Map<String, Object>) m))));
+            else if (v != null) o.put(lang, v);
+        }
+        return o;
     }
 
     private static List<String> strings(JsonArray a) {

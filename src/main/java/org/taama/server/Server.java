@@ -218,11 +218,12 @@ public final class Server implements AutoCloseable {
             }
 
             @Override
-            public io.vertx.core.Future<CampaignSender.Outcome> send(String channel, String number, String text,
-                                                                     java.util.Map<String, String> variables, String countsKey) {
-                io.vertx.core.Future<org.taama.twilio.SendResult> sent = channel.equals("sms") ? twilio.sendSms(number, text)
-                        : twilio.sendWhatsApp(number, text, variables);
-                return sent.compose(r -> delivery.countInto(r.sid(), countsKey)
+            public io.vertx.core.Future<CampaignSender.Outcome> send(CampaignSender.Outgoing m) {
+                io.vertx.core.Future<org.taama.twilio.SendResult> sent = m.channel().equals("sms")
+                        ? twilio.sendSms(m.number(), m.text(), m.validitySeconds())
+                        // The campaign's own template, never WHATSAPP_TEMPLATE_SID (that one is for replies to a person).
+                        : twilio.sendWhatsApp(m.number(), m.text(), m.template(), m.variables(), m.validitySeconds());
+                return sent.compose(r -> delivery.countInto(r.sid(), m.countsKey())
                                 // Sent all the same: only its delivery will not be counted.
                                 .recover(e -> io.vertx.core.Future.succeededFuture())
                                 .map(CampaignSender.Outcome.SENT))

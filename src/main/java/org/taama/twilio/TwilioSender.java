@@ -54,6 +54,8 @@ public final class TwilioSender implements AutoCloseable {
     static final int RATE_LIMITED = 20429;
     static final int OUTSIDE_WINDOW = 63016;
     private static final String WHATSAPP = "whatsapp:";
+    /** Twilio keeps a message queued at most 10 hours (ValidityPeriod 1 to 36,000 s, error 90007 beyond). */
+    public static final int MAX_VALIDITY = 36_000;
     /** Anything that looks like a phone number in Twilio's error texts. */
     private static final Pattern NUMBER = Pattern.compile("\\+?\\d[\\d ().-]{4,}\\d");
 
@@ -108,6 +110,14 @@ public final class TwilioSender implements AutoCloseable {
      * elsewhere fails with {@link SendFailure.NotAllowed} without asking Twilio.
      */
     public Future<SendResult> sendSms(String to, String body) {
+        return sendSms(to, body, 0);
+    }
+
+    /**
+     * As {@link #sendSms(String, String)}, asking Twilio to drop the message rather than send it more
+     * than {@code validitySeconds} (1 to {@value #MAX_VALIDITY}) after it got it; 0 leaves Twilio's own 10 hours.
+     */
+    public Future<SendResult> sendSms(String to, String body, int validitySeconds) {
         Context ctx = context();
         if (smsFrom == null) {
             return Future.failedFuture(new SendFailure.Unavailable("SMS sending is not configured (TWILIO_SMS_FROM unset)", null, null));
@@ -118,7 +128,7 @@ public final class TwilioSender implements AutoCloseable {
             return Future.failedFuture(new SendFailure.NotAllowed());
         }
         String e164 = "+" + CallerHash.normalize(to);
-        return submit(ctx, Channel.SMS, caller, false,
+        return submit(ctx, Channel.SMS, caller, false, validitySeconds,
                 () -> Message.creator(new PhoneNumber(e164), new PhoneNumber(smsFrom), body));
     }
 
@@ -138,6 +148,15 @@ public final class TwilioSender implements AutoCloseable {
      * @param templateVariables the template's placeholders ({@code "1" -> "…"}); null or empty for none
      */
     public Future<SendResult> sendWhatsApp(String to, String body, Map<String, String> templateVariables) {
+        return sendWhatsApp(to, body, templateSid, templateVariables, 0);
+    }
+
+    /**
+     * As {@link #sendWhatsApp(String, String, Map)} with another template than {@code WHATSAPP_TEMPLATE_SID}
+     * (a campaign's own, in the recipient's language) and a validity as for {@link #sendSms(String, String, int)}.
+     */
+    public Future<SendResult> sendWhatsApp(String to, String body, String templateSid, Map<String, String> templateVariables,
+                                           int validitySeconds) {
         Context ctx = context();
         if (whatsappFrom == null) {
             return Future.failedFuture(new SendFailure.Unavailable("WhatsApp sending is not configured (TWILIO_WHATSAPP_FROM unset)", null, null));
@@ -152,10 +171,10 @@ public final class TwilioSender implements AutoCloseable {
                 LOG.warn("whatsapp send for caller {}: cannot check the 24-hour window: {}", shortHash(caller), open.cause().toString());
                 result.fail(new SendFailure.Unavailable("cannot check the WhatsApp 24-hour window (Redis): " + open.cause().getMessage(), null, open.cause()));
             } else if (open.result()) {
-                submit(ctx, Channel.WHATSAPP, caller, false, () -> Message.creator(waTo, waFrom, body)).onComplete(result);
+                submit(ctx, Channel.WHATSAPP, caller, false, validitySeconds, () -> Message.creator(waTo, waFrom, body)).onComplete(result);
             } else if (templateSid != null) {
                 String variables = contentVariables(templateVariables);
-                submit(ctx, Channel.WHATSAPP, caller, true, () -> {
+                submit(ctx, Channel.WHATSAPP, caller, true, validitySeconds, () -> {
                     MessageCreator c = Message.creator(waTo, waFrom, (String) null).setContentSid(templateSid);
                     return variables == null ? c : c.setContentVariables(variables);
                 }).onComplete(result);
@@ -192,15 +211,19 @@ public final class TwilioSender implements AutoCloseable {
         }
     }
 
-    private Future<SendResult> submit(Context ctx, Channel channel, String caller, boolean template,
+    private Future<SendResult> submit(Context ctx, Channel channel, String caller, boolean template, int validitySeconds,
                                       Supplier<MessageCreator> creator) {
+        if (validitySeconds < 0 || validitySeconds > MAX_VALIDITY) {
+            return Future.failedFuture(new IllegalArgumentException("validity must be 0 (Twilio's own) to " + MAX_VALIDITY + " seconds"));
+        }
         if (client == null) {
             return Future.failedFuture(new SendFailure.Unavailable("Twilio is not configured (TWILIO_AUTH_TOKEN unset)", null, null));
         }
         Promise<SendResult> promise = Promise.promise();
         try {
             executor.execute(() -> {
-                Object outcome = call(channel, template, creator);
+                Object outcome = call(channel, template, validitySeconds == 0 ? creator
+                        : () -> creator.get().setValidityPeriod(validitySeconds));
                 ctx.runOnContext(v -> settle(promise, channel, caller, outcome));
             });
         } catch (RejectedExecutionException e) {

@@ -490,6 +490,48 @@ class CampaignRoutesTest {
         assertThat(good.json().getJsonObject("variables").getString("1")).isEqualTo("80 00 00 00");
     }
 
+    @Test
+    void aWhatsAppCampaignMayNameATemplateAndVariablesPerLanguage() throws Exception {
+        String fr = "HX" + "f".repeat(32);
+        String bm = "HX" + "b".repeat(32);
+        JsonObject per = whatsapp(region()).put("template_sid", new JsonObject().put("fr", fr).put("bm", bm))
+                .put("variables", new JsonObject().put("fr", new JsonObject().put("1", "Appelez le 80 00 00 00"))
+                        .put("bm", new JsonObject().put("1", "I bɛ se ka wele kɛ 80 00 00 00 kan")));
+        Reply good = post("/api/campaigns", admin, per);
+        assertThat(good.status()).as(good.body()).isEqualTo(201);
+        assertThat(good.json().getJsonObject("template_sid").getMap()).isEqualTo(Map.of("fr", fr, "bm", bm));
+        assertThat(good.json().getJsonObject("variables").getJsonObject("bm").getString("1")).startsWith("I bɛ");
+        assertThat(get("/api/campaigns/" + good.json().getString("id"), admin).json().getJsonObject("template_sid").getString("fr"))
+                .isEqualTo(fr);
+
+        // Only fr in the audience: a template for fr is enough.
+        JsonObject frOnly = whatsapp(region()).put("template_sid", new JsonObject().put("fr", fr));
+        frOnly.getJsonObject("audience").put("languages", List.of("fr"));
+        assertThat(post("/api/campaigns", admin, frOnly).status()).isEqualTo(201);
+
+        List<JsonObject> bad = List.of(
+                per.copy().put("template_sid", new JsonObject().put("fr", fr)),                       // bm in the audience, no template
+                per.copy().put("template_sid", new JsonObject().put("fr", fr).put("bm", "HX1")),
+                per.copy().put("template_sid", new JsonObject().put("fr", fr).put("bm", bm).put("en", fr)),
+                per.copy().put("template_sid", new JsonObject()),
+                per.copy().put("template_sid", new JsonArray().add(fr)),
+                per.copy().put("template_sid", new JsonObject().put("fr", fr).put("bm", 7)),
+                per.copy().put("variables", new JsonObject().put("fr", new JsonObject().put("1", "x"))),  // none for bm
+                per.copy().put("variables", new JsonObject().put("fr", new JsonObject().put("1", "x")).put("1", "y")),
+                per.copy().put("variables", new JsonObject().put("fr", "x").put("bm", new JsonObject())),
+                per.copy().put("variables", new JsonObject().put("fr", new JsonObject().put("1", "a\u0000b"))
+                        .put("bm", new JsonObject())),
+                per.copy().put("variables", new JsonObject().put("fr", new JsonObject().put("1", "x".repeat(201)))
+                        .put("bm", new JsonObject())),
+                per.copy().put("variables", new JsonObject().put("fr", new JsonObject().put("zero", "x"))
+                        .put("bm", new JsonObject())));
+        for (JsonObject b : bad) {
+            Reply r = post("/api/campaigns", admin, b);
+            assertThat(r.status()).as("body %d: %s", bad.indexOf(b), r.body()).isEqualTo(400);
+            assertThat(r.error()).isNotBlank().doesNotContain("Exception").hasSizeLessThan(300);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static JsonObject sms(String region) {

@@ -48,6 +48,9 @@ class CampaignSenderTest {
     static final String TOKEN = "test-auth-token-0123456789";
     /** A sender of this run's own, so its stream holds only this class's campaigns. */
     static final String FROM = "+1500555" + ThreadLocalRandom.current().nextInt(1000, 9999);
+    static final String WA_FROM = "whatsapp:+1500666" + ThreadLocalRandom.current().nextInt(1000, 9999);
+    /** The server-wide template, for replies to a person: never a campaign's. */
+    static final String SERVER_TEMPLATE = "HX" + "9".repeat(32);
     static final String FR = "Vos droits vous suivent partout. Appelez le 80 00 00 00.";
     static final String BM = "I ka hakɛw bɛ i bolo. I bɛ se ka wele kɛ 80 00 00 00 kan.";
     static final String PUBLIC = "https://taama.example.org";
@@ -74,6 +77,8 @@ class CampaignSenderTest {
                 "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SENDER_THREADS", "2",
                 "QUIET_HOURS", quiet, "ADMIN_USERNAME", ADMIN, "ADMIN_PASSWORD", ADMIN_PASS));
         env.put("PUBLIC_BASE_URL", PUBLIC);
+        env.put("TWILIO_WHATSAPP_FROM", WA_FROM);
+        env.put("WHATSAPP_TEMPLATE_SID", SERVER_TEMPLATE);
         a = TestServers.start(env);
         b = TestServers.start(env);
         String admin = login(a, ADMIN, ADMIN_PASS);
@@ -310,6 +315,68 @@ class CampaignSenderTest {
         assertThat(c.getLong("failed")).isEqualTo(1);
     }
 
+    @Test
+    void aWhatsAppCampaignSendsItsOwnTemplateWithEachLanguagesVariables() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(2, "fr", region, Channel.WHATSAPP);
+        numbers.putAll(subscribe(2, "bm", region, Channel.WHATSAPP));
+        // Inside the 24-hour window WhatsApp takes free text: this one gets the campaign's text, no template.
+        String open = numbers.keySet().iterator().next();
+        Await.result(new org.taama.twilio.WhatsAppWindow(a.redis()).touch(callers.of(open)));
+        String frTemplate = "HX" + "f0".repeat(16);
+        String bmTemplate = "HX" + "b0".repeat(16);
+        JsonObject body = new JsonObject().put("name", "Droits").put("channel", "whatsapp")
+                .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
+                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm")))
+                .put("template_sid", new JsonObject().put("fr", frTemplate).put("bm", bmTemplate))
+                .put("variables", new JsonObject().put("fr", new JsonObject().put("1", "Appelez le 80 00 00 00").put("2", "Taama"))
+                        .put("bm", new JsonObject().put("1", "I bɛ se ka wele kɛ 80 00 00 00 kan")));
+        String id = approve(body);
+        until(() -> finished(id), "all sent");
+
+        Map<String, List<FakeTwilio.Received>> got = fake.requests().stream()
+                .filter(r -> r.field("To") != null && numbers.containsKey(r.field("To").replace("whatsapp:", "")))
+                .collect(Collectors.groupingBy(r -> r.field("To").replace("whatsapp:", "")));
+        assertThat(got).hasSize(4);
+        got.forEach((number, requests) -> {
+            assertThat(requests).as("one message each").hasSize(1);
+            FakeTwilio.Received r = requests.get(0);
+            assertThat(r.field("From")).isEqualTo(WA_FROM);
+            if (number.equals(open)) {
+                assertThat(r.field("Body")).isEqualTo(FR);
+                assertThat(r.field("ContentSid")).isNull();
+            } else if (numbers.get(number).equals("fr")) {
+                assertThat(r.field("ContentSid")).isEqualTo(frTemplate);
+                assertThat(new JsonObject(r.field("ContentVariables")).getMap())
+                        .isEqualTo(Map.of("1", "Appelez le 80 00 00 00", "2", "Taama"));
+                assertThat(r.field("Body")).isNull();
+            } else {
+                assertThat(r.field("ContentSid")).isEqualTo(bmTemplate);
+                assertThat(new JsonObject(r.field("ContentVariables")).getMap()).isEqualTo(Map.of("1", "I bɛ se ka wele kɛ 80 00 00 00 kan"));
+            }
+        });
+        assertThat(counts(id).getLong("sent")).isEqualTo(4);
+    }
+
+    @Test
+    void oneTemplateAndOneSetOfVariablesServeBothLanguages() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(1, "fr", region, Channel.WHATSAPP);
+        numbers.putAll(subscribe(1, "bm", region, Channel.WHATSAPP));
+        String template = "HX" + "ab".repeat(16);
+        String id = approve(new JsonObject().put("name", "Droits").put("channel", "whatsapp")
+                .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
+                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm")))
+                .put("template_sid", template).put("variables", new JsonObject().put("1", "80 00 00 00")));
+        until(() -> finished(id), "all sent");
+        List<FakeTwilio.Received> got = fake.requests().stream()
+                .filter(r -> r.field("To") != null && numbers.containsKey(r.field("To").replace("whatsapp:", ""))).toList();
+        assertThat(got).hasSize(2).allSatisfy(r -> {
+            assertThat(r.field("ContentSid")).isEqualTo(template).isNotEqualTo(SERVER_TEMPLATE);
+            assertThat(r.field("ContentVariables")).isEqualTo("{\"1\":\"80 00 00 00\"}");
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A signed status callback to one server; its HTTP status. */
@@ -327,9 +394,13 @@ class CampaignSenderTest {
 
     /** An approved SMS campaign to fr and bm subscribers of {@code region}, made and reviewed over HTTP. */
     static String approved(String region) throws Exception {
-        JsonObject body = new JsonObject().put("name", "Droits").put("channel", "sms")
+        return approve(new JsonObject().put("name", "Droits").put("channel", "sms")
                 .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
-                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm")));
+                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm"))));
+    }
+
+    /** A campaign of this body, made, submitted and approved over HTTP. */
+    static String approve(JsonObject body) throws Exception {
         HttpResponse<String> created = call(a, "POST", "/api/campaigns", volunteer, body.encode());
         assertThat(created.statusCode()).isEqualTo(201);
         String id = new JsonObject(created.body()).getString("id");
@@ -340,10 +411,14 @@ class CampaignSenderTest {
 
     /** Subscribers made through the consent store: number → language. */
     static Map<String, String> subscribe(int n, String lang, String region) {
+        return subscribe(n, lang, region, Channel.SMS);
+    }
+
+    static Map<String, String> subscribe(int n, String lang, String region, Channel channel) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String number = "+2237" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
-            Await.result(consent.optIn(callers.of(number), number, Channel.SMS, lang, region));
+            Await.result(consent.optIn(callers.of(number), number, channel, lang, region));
             out.put(number, lang);
         }
         return out;
