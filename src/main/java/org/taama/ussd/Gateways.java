@@ -2,6 +2,7 @@ package org.taama.ussd;
 
 import org.taama.gateway.UssdGateway;
 import org.taama.ussd.africastalking.AfricasTalking;
+import org.taama.ussd.hubtel.Hubtel;
 
 import java.util.List;
 
@@ -10,6 +11,6 @@ public final class Gateways {
     private Gateways() {}
 
     public static List<UssdGateway> all() {
-        return List.of(new AfricasTalking());
+        return List.of(new AfricasTalking(), new Hubtel());
     }
 }

@@ -61,6 +61,9 @@ public final class UssdService {
                 + engine.text("bm", "common.unavailable"), true);
     }
 
+    /** The answer to a gateway saying the session is over: nobody will read it. */
+    public static final Screen RELEASED = new Screen("", true);
+
     public Screen unavailable() {
         return unavailable;
     }
@@ -77,6 +80,11 @@ public final class UssdService {
     }
 
     public Future<Screen> handle(String gateway, UssdRequest req) {
+        if (req.kind() == UssdRequest.Kind.ENDED) {
+            // The caller is gone: their session stays as it was, so a re-dial may continue where they left.
+            hops(gateway, "released").increment();
+            return Future.succeededFuture(RELEASED);
+        }
         Timer.Sample sample = Timer.start(metrics.registry());
         String caller = callers.of(req.phoneNumber());
         // One key per caller and gateway: a new session id finding it still warm is a re-dial.
@@ -93,7 +101,7 @@ public final class UssdService {
                             ? SealedVars.open(cipher, stored.v(), caller, stored.l()) : stored.plainState();
                     if (previous == null) stored = null;
                     if (stored != null && stored.s().equals(session)) {
-                        step = engine.step(previous, input(stored, req, typed(caller)));
+                        step = engine.step(previous, repeated(stored, req) ? "" : input(stored, req, typed(caller)));
                     } else if (stored != null) {
                         step = engine.resume(previous);
                     } else {
@@ -111,7 +119,7 @@ public final class UssdService {
                             .compose(outcome -> {
                                 Step told = engine.settle(step, outcome);
                                 if (told == null) return Future.failedFuture(new IllegalStateException("no screen for " + outcome));
-                                return save(told, caller, session, sessionKey, langKey, req.text())
+                                return save(told, caller, session, sessionKey, langKey, req)
                                         .timeout(budgetMillis, TimeUnit.MILLISECONDS).map(v -> told);
                             });
                 })
@@ -131,7 +139,22 @@ public final class UssdService {
     }
 
     private static String input(UssdSession stored, UssdRequest req, UnaryOperator<String> digest) {
-        return req.textIsHistory() ? History.newInput(stored.hl(), stored.hk(), req.text(), digest) : req.text();
+        return req.kind() == UssdRequest.Kind.HISTORY ? History.newInput(stored.hl(), stored.hk(), req.text(), digest)
+                : req.text();
+    }
+
+    /**
+     * A callback this session has already answered: a second start (the gateway retried its dial), or an
+     * input whose hop number is not past the last one seen (the gateway retried a callback whose answer it
+     * lost). The caller gets the screen they are on again; the input is not applied twice. A history
+     * gateway needs no such rule: a repeated history adds nothing, which is an empty input already.
+     */
+    private static boolean repeated(UssdSession stored, UssdRequest req) {
+        return switch (req.kind()) {
+            case START -> true;
+            case INPUT -> req.hop() > 0 && req.hop() <= stored.hl();
+            default -> false;
+        };
     }
 
     private UnaryOperator<String> typed(String caller) {
@@ -139,12 +162,16 @@ public final class UssdService {
     }
 
     private Future<?> save(Step step, String caller, String sessionId, String sessionKey, String langKey,
-                           String history) {
+                           UssdRequest req) {
         String sealed = SealedVars.seal(cipher, step.state(), caller);
+        // What marks the caller's place in the gateway's session: the length and keyed digest of the history,
+        // or, from a gateway that sends one input at a time, the last hop number (nothing typed is kept).
+        String history = req.kind() == UssdRequest.Kind.HISTORY && req.text() != null ? req.text() : "";
+        long mark = req.kind() == UssdRequest.Kind.HISTORY ? history.length() : Math.max(0, req.hop());
         Future<?> session = step.screen().end()
                 ? redis.del(sessionKey)
-                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), history == null ? "" : history, sealed,
-                        typed(caller)).encode(), sessionTtl);
+                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), (int) Math.min(mark, Integer.MAX_VALUE),
+                        typed(caller).apply(history), sealed).encode(), sessionTtl);
         if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
         return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));
     }

@@ -27,10 +27,18 @@ record UssdSession(String s, String l, String n, int p, List<String> b, String v
      * @param digest  the keyed digest of what the caller typed ({@link org.taama.privacy.CallerHash#typed})
      */
     static UssdSession of(String session, State s, String history, String sealed, UnaryOperator<String> digest) {
-        String hk = digest.apply(history);
+        return of(session, s, history.length(), digest.apply(history), sealed);
+    }
+
+    /**
+     * @param mark where the caller is in the gateway's session: the length of the history it sent, or the
+     *             last hop number from a gateway that sends one input at a time
+     * @param hk   the keyed digest of that history ("" for the latter)
+     */
+    static UssdSession of(String session, State s, int mark, String hk, String sealed) {
         return sealed == null
-                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, history.length(), hk)
-                : new UssdSession(session, s.lang(), null, 0, null, sealed, history.length(), hk);
+                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, mark, hk)
+                : new UssdSession(session, s.lang(), null, 0, null, sealed, mark, hk);
     }
 
     /** The state when stored plain; a sealed session is opened by the channel, which holds the key. */

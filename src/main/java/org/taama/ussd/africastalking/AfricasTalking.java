@@ -41,7 +41,7 @@ public final class AfricasTalking implements UssdGateway {
             throw new BadRequest("sessionId is longer than " + MAX_SESSION_ID + " characters");
         }
         if (!CallerHash.plausible(phoneNumber)) throw new BadRequest("phoneNumber is not a phone number");
-        return new UssdRequest(sessionId, phoneNumber, serviceCode, text, true);
+        return UssdRequest.history(sessionId, phoneNumber, serviceCode, text);
     }
 
     private static String required(MultiMap form, String name) {
