@@ -63,6 +63,12 @@ public final class CampaignRoutes {
                     .compose(c -> audited(audit, op, "create", c, null))
                     .compose(c -> full(c, preview, store)), 201);
         });
+        // What a campaign being written would cost: the editor asks as its author types, before any save.
+        OperatorRoutes.route(failure, router.post("/api/campaigns/preview"), body, anyone, ctx ->
+                OperatorRoutes.send(ctx, preview.of(CampaignSpec.parseDraft(OperatorRoutes.json(ctx), clock.instant())), 200));
+        OperatorRoutes.route(failure, router.get("/api/campaigns/:id/live"), anyone, ctx ->
+                visible(ctx, store).compose(c -> full(c, preview, store)).onSuccess(first -> live(ctx, first, store))
+                        .onFailure(ctx::fail));
         OperatorRoutes.route(failure, router.get("/api/campaigns"), anyone, ctx -> {
             Operator op = OperatorRoutes.operator(ctx);
             OperatorRoutes.Page page = OperatorRoutes.page(ctx, 50, 100_000, 100);
@@ -169,6 +175,67 @@ public final class CampaignRoutes {
         Map<String, Object> more = new HashMap<>(Map.of("campaign", c.id(), "to", c.status().id()));
         if (parent != null) more.put("parent", parent);
         return audit.record(op.username(), "campaign:" + action, null, more).map(c);
+    }
+
+    /** How often a live page's counts are read again, and how long one stream lasts (the browser then reconnects). */
+    static final long LIVE_EVERY_MS = 1000;
+    static final long LIVE_FOR_MS = 5 * 60_000;
+    /** A comment now and then keeps proxies and the idle timeout from closing a quiet stream. */
+    static final long LIVE_PING_MS = 15_000;
+
+    /**
+     * A campaign's progress as server-sent events: the campaign with its preview and counts at once
+     * ({@code event: campaign}), then {@code event: counts} {@code {status, counts}} each time they change.
+     * The server reads them once a second per open page; the browser never polls.
+     */
+    private static void live(RoutingContext ctx, JsonObject first, CampaignStore store) {
+        io.vertx.core.http.HttpServerResponse res = ctx.response();
+        res.setChunked(true).setStatusCode(200)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("X-Accel-Buffering", "no");
+        String id = first.getString("id");
+        JsonObject before = first.getJsonObject("counts");
+        String[] last = {new JsonObject().put("status", first.getString("status")).put("counts", before).encode()};
+        res.write("retry: 2000\n\nevent: campaign\ndata: " + first.encode() + "\n\n");
+        io.vertx.core.Vertx vertx = ctx.vertx();
+        long started = System.currentTimeMillis();
+        long[] quietSince = {started};
+        boolean[] reading = {false};
+        long timer = vertx.setPeriodic(LIVE_EVERY_MS, t -> {
+            if (res.ended() || res.closed()) {
+                vertx.cancelTimer(t);
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (now - started > LIVE_FOR_MS) {
+                vertx.cancelTimer(t);
+                res.end();
+                return;
+            }
+            if (reading[0]) return; // Redis is slow: skip a beat rather than pile reads up
+            reading[0] = true;
+            Future.all(store.get(id), store.counts(id)).onComplete(ar -> {
+                reading[0] = false;
+                if (res.ended() || res.closed()) return;
+                if (ar.failed()) return; // the next beat tries again
+                Campaign c = ar.result().resultAt(0);
+                if (c == null) {
+                    res.end();
+                    return;
+                }
+                JsonObject live = ar.result().resultAt(1);
+                String now2 = new JsonObject().put("status", c.status().id()).put("counts", live != null ? live : before).encode();
+                if (!now2.equals(last[0])) {
+                    last[0] = now2;
+                    quietSince[0] = now;
+                    res.write("event: counts\ndata: " + now2 + "\n\n");
+                } else if (now - quietSince[0] >= LIVE_PING_MS) {
+                    quietSince[0] = now;
+                    res.write(": ping\n\n");
+                }
+            });
+        });
+        res.closeHandler(v -> vertx.cancelTimer(timer));
     }
 
     /** Live counts once the audience is snapshotted; before, the audience it would reach today. */

@@ -41,10 +41,23 @@ public record CampaignSpec(String name, String channel, String textFr, String te
 
     /** Checks a request body; {@code now} refuses a send_at in the past. */
     public static CampaignSpec parse(JsonObject b, Instant now) {
+        return parse(b, now, false);
+    }
+
+    /**
+     * A body being written, for its preview: checked as {@link #parse} does, except that the name and
+     * the texts may still be empty (the author has not written them yet).
+     */
+    public static CampaignSpec parseDraft(JsonObject b, Instant now) {
+        return parse(b, now, true);
+    }
+
+    private static CampaignSpec parse(JsonObject b, Instant now, boolean draft) {
         for (String f : b.fieldNames()) {
             if (!FIELDS.contains(f)) throw new BadRequest("unknown field " + shown(f));
         }
-        String name = text(b.getValue("name"), "name", NAME_MAX, false);
+        String name = draft && (b.getValue("name") == null || "".equals(b.getValue("name"))) ? ""
+                : text(b.getValue("name"), "name", NAME_MAX, false);
         Object ch = b.getValue("channel");
         if (!(ch instanceof String c) || !CHANNELS.contains(c)) throw new BadRequest("channel must be sms or whatsapp");
         Object t = b.getValue("texts");
@@ -52,8 +65,8 @@ public record CampaignSpec(String name, String channel, String textFr, String te
         for (String f : texts.fieldNames()) {
             if (!LANGS.contains(f)) throw new BadRequest("texts holds fr and bm only, not " + shown(f));
         }
-        String fr = text(texts.getValue("fr"), "texts.fr", TEXT_MAX, true);
-        String bm = text(texts.getValue("bm"), "texts.bm", TEXT_MAX, true);
+        String fr = draft && blank(texts.getValue("fr")) ? "" : text(texts.getValue("fr"), "texts.fr", TEXT_MAX, true);
+        String bm = draft && blank(texts.getValue("bm")) ? "" : text(texts.getValue("bm"), "texts.bm", TEXT_MAX, true);
         Object a = b.getValue("audience");
         if (!(a instanceof JsonObject audience)) throw new BadRequest("audience must be an object {regions, languages}");
         for (String f : audience.fieldNames()) {
@@ -227,6 +240,10 @@ public record CampaignSpec(String name, String channel, String textFr, String te
         List<String> out = new ArrayList<>();
         for (Object x : a) out.add((String) x);
         return List.copyOf(out);
+    }
+
+    private static boolean blank(Object v) {
+        return v == null || (v instanceof String s && s.isBlank());
     }
 
     private static String text(Object v, String field, int max, boolean newlines) {

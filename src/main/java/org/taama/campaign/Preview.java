@@ -71,7 +71,11 @@ public final class Preview {
                         + "instead of 160 (153), about twice the cost (" + per + " segments)"));
             }
         }
-        if (norm(spec.textFr()).equals(norm(spec.textBm()))) {
+        for (String lang : CampaignSpec.LANGS) {
+            // Only a draft being written has one (a saved campaign needs both texts).
+            if (spec.text(lang).isBlank()) warnings.add(warning("empty_text", lang, lang + ": the text is not written yet"));
+        }
+        if (!spec.textFr().isBlank() && norm(spec.textFr()).equals(norm(spec.textBm()))) {
             warnings.add(warning("missing_translation", "bm", "the bm text is the fr text: it is not translated"));
         }
         if (spec.maxSegments() != null && total > spec.maxSegments()) {
