@@ -141,7 +141,12 @@ public final class Engine {
                 String textKey = picked.sms() != null ? picked.sms() : node.text();
                 effects.add(new Effect(picked.action(), textKey, s.lang(), picked.region(), next.vars(), picked.on()));
             }
-            if (picked.tally() != null) effects.add(new Effect("tally", null, s.lang(), null, Map.of("name", picked.tally())));
+            // "a, b" counts under each name: the self-check's last question counts an answer and a completion.
+            if (picked.tally() != null) {
+                for (String name : picked.tally().split(",")) {
+                    if (!name.isBlank()) effects.add(new Effect("tally", null, s.lang(), null, Map.of("name", name.strip())));
+                }
+            }
             return effects.isEmpty() ? step : new Step(step.state(), step.screen(), step.outcome(), List.copyOf(effects));
         }
         NodeKind.Transition typed = node.kind().text(node, s, in);

@@ -13,7 +13,8 @@ import java.util.Set;
  *   <li>{@code on: {failed: node, limit: node, …}} where the caller goes instead of {@code go} when
  *       what {@code do} asked for did not happen (see {@link Effect#OUTCOMES});</li>
  *   <li>{@code set: {name: value}} remembers an answer for the rest of the session only;</li>
- *   <li>{@code tally: name} adds one to an anonymous counter (no caller attached).</li>
+ *   <li>{@code tally: name} adds one to an anonymous counter (no caller attached); {@code tally: "a, b"}
+ *       to each of several.</li>
  * </ul>
  */
 public record Option(String label, String go, String lang, String action, String region,

@@ -38,8 +38,16 @@ public final class Locales {
 
     private final Map<String, Map<String, Entry>> byLang;
 
-    /** One text, where it came from, and whether a native speaker signed it off. */
-    public record Entry(String text, boolean reviewed, String file) {}
+    /**
+     * One text, where it came from, and whether a native speaker signed it off. {@code bilingual}: the
+     * text mixes the languages on purpose (the language menu), so the lint does not look for French
+     * words in its Bambara.
+     */
+    public record Entry(String text, boolean reviewed, String file, boolean bilingual) {
+        public Entry(String text, boolean reviewed, String file) {
+            this(text, reviewed, file, false);
+        }
+    }
 
     public Locales(Map<String, Map<String, Entry>> byLang) {
         Map<String, Map<String, Entry>> copy = new LinkedHashMap<>();
@@ -94,7 +102,7 @@ public final class Locales {
         }
         if (value.isObject() && value.hasNonNull("text") && value.get("text").isTextual()) {
             boolean reviewed = value.path("reviewed").asBoolean(FALLBACK.equals(lang));
-            return new Entry(value.get("text").asText(), reviewed, file);
+            return new Entry(value.get("text").asText(), reviewed, file, value.path("bilingual").asBoolean(false));
         }
         problems.add(file + ": key '" + key + "' (" + lang + ") needs a text: write  " + key + ": \"...\"");
         return null;

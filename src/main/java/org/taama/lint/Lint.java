@@ -47,12 +47,24 @@ public final class Lint {
             "esclav", "abus", "ɲangata", "kasaaratɔ", "jɔnjago", "jɔnya", "denmisɛnsonya", "demisɛnsonya",
             "tarafikan", "nafabɔli", "diyagoyalifanga");
 
+    /**
+     * French words a Bambara screen must not show (issue 10: "Dɛmɛ psychosocial", "foyer", "OIM,
+     * sous-bureau de..."), compared as whole words without accents. A short list of words that are
+     * not also Bambara words: no "la", "de", "ni", "du" (Bambara postpositions and nouns).
+     */
+    public static final List<String> FRENCH_WORDS = List.of("pour", "les", "des", "et", "avec", "votre", "vous",
+            "nous", "est", "une", "sur", "dans", "sous", "psychosocial", "psychosociale", "psychologique",
+            "psychiatrique", "protection", "civile", "pompiers", "foyer", "foyers", "centre", "centres", "bureau",
+            "accueil", "aide", "soutien", "région", "autre", "mécanisme", "national", "traite", "filles", "enfants",
+            "rue", "rues", "maison", "migrant", "migrants", "numéro", "service", "services", "santé", "travail");
+
     private Lint() {}
 
     public static List<Problem> check(Path flowsDir, Path localesDir, Spelling ussdSpelling) {
         Content content = Content.load(flowsDir, localesDir);
         List<Problem> problems = new ArrayList<>(content.problems());
         problems.addAll(check(content.flows(), content.locales(), ussdSpelling));
+        problems.addAll(terms(Terms.load(localesDir.resolve(Terms.FILE), problems), content.locales()));
         return problems;
     }
 
@@ -93,6 +105,7 @@ public final class Lint {
             usedKeys.addAll(node.textKeys());
         }
         problems.addAll(smsTexts(flows, locales));
+        problems.addAll(frenchInBambara(locales));
         problems.addAll(unreachable(flows));
         problems.addAll(missingTexts(flows, locales, usedKeys));
         problems.addAll(screens(flows, locales, ussdSpelling));
@@ -120,6 +133,59 @@ public final class Lint {
         return problems;
     }
 
+    /**
+     * Bambara texts that show French words: a Bambara reader gets a word they may not know. Chat
+     * keywords are words people send, not screens; a text marked {@code bilingual: true} mixes the
+     * languages on purpose.
+     */
+    private static List<Problem> frenchInBambara(Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        for (String key : locales.keys("bm")) {
+            Locales.Entry e = locales.entry("bm", key);
+            if (e.bilingual() || key.startsWith("keywords.")) continue;
+            String word = frenchWord(e.text());
+            if (word != null) {
+                problems.add(Problem.warning(fileOf(key, e), null, "bm", "'" + key + "' shows the French word '"
+                        + word + "' on a Bambara screen: write it in Bambara (or mark the entry bilingual: true when the French is on purpose)"));
+            }
+        }
+        return problems;
+    }
+
+    /** The first word of {@link #FRENCH_WORDS} in a text, as a whole word, compared without accents and case; or null. */
+    public static String frenchWord(String text) {
+        Set<String> words = new HashSet<>(List.of(fold(text).split("[^\\p{L}]+")));
+        for (String w : FRENCH_WORDS) if (words.contains(fold(w))) return w;
+        return null;
+    }
+
+    /** Every Bambara text that writes a term-list concept another way than the chosen form. */
+    static List<Problem> terms(List<Terms.Term> terms, Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        for (String key : locales.keys("bm")) {
+            Locales.Entry e = locales.entry("bm", key);
+            for (Terms.Term t : terms) {
+                String other = t.otherFormIn(e.text());
+                if (other != null) {
+                    problems.add(Problem.warning(fileOf(key, e), null, "bm", "'" + key + "' writes '" + other
+                            + "' for " + t.concept() + ": the term list (locales/" + Terms.FILE + ") chose '" + t.chosen() + "'"));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Locale entries name their file relative to the locales folder; generated ones already say locales/. */
+    private static String localeFile(String file) {
+        return file.startsWith("locales/") ? file : "locales/" + file;
+    }
+
+    /** Where to fix a text: a service's name and details come from the directory file, the rest from a locale file. */
+    private static String fileOf(String key, Locales.Entry e) {
+        return key.startsWith("dir.s.") || key.startsWith("dir.sms.") ? "flows/" + org.taama.directory.Directory.FILE
+                : localeFile(e.file());
+    }
+
     /** The first forbidden word in a text, compared without accents and case, in standard and GSM-safe spelling; or null. */
     public static String forbiddenWord(String text) {
         String plain = fold(text);
@@ -133,7 +199,7 @@ public final class Lint {
         return null;
     }
 
-    private static String fold(String s) {
+    static String fold(String s) {
         return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
                 .toLowerCase(java.util.Locale.ROOT);
     }

@@ -85,7 +85,7 @@ class DiscreetChatHttpTest {
                 .contains("1. Recevoir les messages");
     }
 
-    static final String[] CALM = {"2", "2", "2", "1", "1", "1", "2", "2", "2", "2"};
+    static final String[] CALM = {"2", "2", "2", "2", "2", "2", "2", "2", "2", "2", "2", "2"};
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sms", "whatsapp"})

@@ -142,7 +142,8 @@ class DirectoryFlowTest {
         Node list = c.flows().node("directory.r_bamako_social");
         assertThat(list.options()).hasSizeLessThanOrEqualTo(7)
                 .allSatisfy(o -> assertThat(o.go()).startsWith("directory.s_"));
-        assertThat(social.screen().text()).contains("\n" + suite + "\n").contains("1. OIM, centres de transit");
+        assertThat(social.screen().text()).contains("\n" + suite + "\n")
+                .contains("1. " + label(c, lang, spelling, "dir.s.iom_transit_bamako.name"));
 
         Step page2 = engine.step(social.state(), Engine.MORE);
         assertThat(page2.outcome()).isEqualTo(Step.Outcome.PAGED);

@@ -74,7 +74,7 @@ class DangerScreensHttpTest {
         phone.type("2");                                   // Signs of trafficking
         phone.type("7");                                   // The self-check
         phone.type("1");                                   // Begin
-        for (String a : new String[] {"2", "2", "2", "1", "1", "1", "2"}) Screens.continues(phone.type(a));
+        for (String a : new String[] {"2", "2", "2", "2", "2", "2", "2"}) Screens.continues(phone.type(a));
         List<String> pages = pagesFrom(phone, phone.type("1"));  // q8: yes, violence
         assertThat(pages.get(0)).contains(police, gendarmerie, fire, women);
         noNumberCut(pages);
@@ -120,18 +120,21 @@ class DangerScreensHttpTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"fr, 98 Suite", "bm, 98 A tò"})
-    @DisplayName("a list of services goes on with 98, like any text, and 0 comes back to its first screen")
-    void servicesListPagesWith98(String lang, String more) {
+    @CsvSource(delimiter = '|', textBlock = """
+            fr | 98 Suite | OIM, centres de transit      | Kanuya, foyer
+            bm | 98 A tò  | OIM, tunkarankew ka jatigiya | Kanuya, jatigiya
+            """)
+    @DisplayName("a list of services goes on with 98, like any text, and 0 comes back to its first screen; Bambara names are Bambara")
+    void servicesListPagesWith98(String lang, String more, String first, String later) {
         Ussd phone = caller(lang);
         phone.type("4");                                   // Get help
         phone.type("5");                                   // Services near you
         phone.type("1");                                   // Bamako
         Ussd.Reply list = Screens.continues(phone.type("2"));  // Health, housing, papers, rights
         assertThat(list.screen()).contains("\n" + more + "\n").doesNotContainPattern("(?m)^\\d\\. (Suite|A tò)$")
-                .contains("1. OIM, centres de transit");
+                .contains("1. " + first);
         Ussd.Reply next = Screens.continues(phone.type("98"));
-        assertThat(next.screen()).isNotEqualTo(list.screen()).contains("Kanuya, foyer").doesNotContain("OIM, centres de transit");
+        assertThat(next.screen()).isNotEqualTo(list.screen()).contains(later).doesNotContain(first);
         Ussd.Reply wrong = Screens.continues(phone.type("98"));
         assertThat(wrong.screen()).as("98 on the last screen of the list is a wrong key, and keeps the list")
                 .endsWith(next.screen()).isNotEqualTo(next.screen());
@@ -139,16 +142,16 @@ class DangerScreensHttpTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"fr", "bm"})
+    @CsvSource({"fr, 'AJDM, foyers pour filles'", "bm, 'AJDM, npogotigiw ka jatigiya'"})
     @DisplayName("a service's details: the phone line first, no label cut from its value, no source key")
-    void serviceDetails(String lang) {
+    void serviceDetails(String lang, String name) {
         Ussd phone = caller(lang);
         phone.type("4");
         phone.type("5");
         phone.type("1");                                   // Bamako
         phone.type("2");                                   // social
         List<String> pages = pagesFrom(phone, phone.type("2"));  // AJDM, the fullest entry
-        assertThat(pages.get(0)).startsWith("AJDM, foyers pour filles\n").contains("80 00 11 15");
+        assertThat(pages.get(0)).startsWith(name + "\n").contains("80 00 11 15");
         for (String page : pages) {
             String body = page.contains("\n98 ") ? page.substring(0, page.indexOf("\n98 ")) : page;
             assertThat(body).as("no label without its value").doesNotContainPattern("(?m):$")

@@ -32,7 +32,7 @@ class SelfCheckHttpTest {
         phone.dial();
         phone.type("1");                                        // Français
         phone.type("2");                                        // Signes de traite
-        assertThat(phone.type("7").screen()).contains("10 questions");   // Faire le test
+        assertThat(phone.type("7").screen()).contains("12 questions");   // Faire le test
         Ussd.Reply q1 = phone.type("1");                        // Commencer
         assertThat(q1.screen()).contains("promis").contains("1. Oui").contains("2. Non");
         return phone;
@@ -48,8 +48,8 @@ class SelfCheckHttpTest {
     void noSigns() throws Exception {
         long completedBefore = tally("selfcheck.completed");
         Ussd phone = toFirstQuestion();
-        // Oui is the worrying answer to 1-3 and 7-10; Non is the worrying answer to 4-6.
-        String[] calm = {"2", "2", "2", "1", "1", "1", "2", "2", "2", "2"};
+        // Oui is the warning answer to every question, so Non twelve times is calm.
+        String[] calm = {"2", "2", "2", "2", "2", "2", "2", "2", "2", "2", "2", "2"};
         Ussd.Reply r = null;
         for (String a : calm) r = phone.type(a);
         assertThat(r.continues()).isTrue();
@@ -61,17 +61,55 @@ class SelfCheckHttpTest {
     @DisplayName("documents kept and debt: some warning signs; three or more: stronger advice")
     void someAndManySigns() throws Exception {
         Ussd some = toFirstQuestion();
-        String[] twoSigns = {"2", "1", "1", "1", "1", "1", "2", "2", "2", "2"};
+        String[] twoSigns = {"2", "1", "1", "2", "2", "2", "2", "2", "2", "2", "2", "2"};
         Ussd.Reply r = null;
         for (String a : twoSigns) r = some.type(a);
         assertThat(r.screen()).contains("Certaines réponses").doesNotContain("victime");
 
         long q4Before = tally("selfcheck.q4");
         Ussd many = toFirstQuestion();
-        String[] fourSigns = {"1", "1", "2", "2", "1", "1", "2", "2", "2", "2"};
-        for (String a : fourSigns) r = many.type(a);
+        String[] threeSigns = {"1", "1", "2", "1", "2", "2", "2", "2", "2", "2", "2", "2"};
+        for (String a : threeSigns) r = many.type(a);
         assertThat(r.screen()).contains("Plusieurs réponses");
         assertThat(tally("selfcheck.q4")).as("'cannot leave' counted, anonymously").isEqualTo(q4Before + 1);
+    }
+
+    @Test
+    @DisplayName("yes is the warning answer to every question: a yes to q4, q5 or q6 (held, cut off, unpaid) counts as a sign")
+    void yesIsAlwaysTheWarningAnswer() throws Exception {
+        for (int q = 4; q <= 6; q++) {
+            long before = tally("selfcheck.q" + q);
+            Ussd phone = toFirstQuestion();
+            Ussd.Reply r = null;
+            for (int i = 1; i <= 12; i++) r = phone.type(i == q ? "1" : "2");
+            assertThat(r.screen()).as("one yes, to q%d", q).contains("Certaines réponses");
+            assertThat(tally("selfcheck.q" + q)).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    @DisplayName("a completion is counted whichever the last answer, yes or no, and the last yes is counted too")
+    void completionCountedOnEitherLastAnswer() throws Exception {
+        for (String last : new String[] {"1", "2"}) {
+            long completed = tally("selfcheck.completed");
+            long q12 = tally("selfcheck.q12");
+            Ussd phone = toFirstQuestion();
+            for (int i = 1; i <= 11; i++) phone.type("2");
+            Ussd.Reply result = phone.type(last);
+            assertThat(result.screen()).as("the result after answering %s", last).contains("Merci");
+            assertThat(tally("selfcheck.completed")).as("completed after a last answer %s", last).isEqualTo(completed + 1);
+            assertThat(tally("selfcheck.q12")).isEqualTo(q12 + (last.equals("1") ? 1 : 0));
+        }
+    }
+
+    @Test
+    @DisplayName("two questions about the road: held against one's will (q11), family asked to pay for release (q12)")
+    void roadQuestions() {
+        Ussd phone = toFirstQuestion();
+        Ussd.Reply r = null;
+        for (int i = 1; i <= 10; i++) r = phone.type("2");
+        assertThat(r.screen()).contains("voyage").contains("retenu");
+        assertThat(phone.type("1").screen()).contains("famille").contains("libérer");
     }
 
     @Test
@@ -79,7 +117,7 @@ class SelfCheckHttpTest {
     void violenceGoesToEmergency() {
         Ussd phone = toFirstQuestion();
         Ussd.Reply r = null;
-        for (String a : new String[] {"2", "2", "2", "1", "1", "1", "2"}) r = phone.type(a);
+        for (String a : new String[] {"2", "2", "2", "2", "2", "2", "2"}) r = phone.type(a);
         assertThat(r.screen()).as("question 8").contains("violences");
         Ussd.Reply urgent = phone.type("1");
         assertThat(urgent.continues()).isTrue();
@@ -97,7 +135,7 @@ class SelfCheckHttpTest {
         Ussd.Reply q1 = phone.type("1");
         assertThat(q1.screen()).contains("1. Owò").contains("2. Ayi");
         Ussd.Reply r = null;
-        for (String a : new String[] {"2", "2", "2", "1", "1", "1", "2", "1"}) r = phone.type(a);
+        for (String a : new String[] {"2", "2", "2", "2", "2", "2", "2", "1"}) r = phone.type(a);
         assertThat(r.screen()).as("the numbers first").startsWith("Polisi 80 00 11 15, Zandarameri 80 00 11 14");
         assertThat(org.taama.i18n.Gsm.isGsm7(r.screen())).isTrue();
         assertThat(phone.type("98").screen()).contains("farati");

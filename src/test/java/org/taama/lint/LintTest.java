@@ -98,4 +98,67 @@ class LintTest {
     void problemToString(Problem.Severity severity, String file, String node, String lang, String message, String expected) {
         assertThat(new Problem(severity, file, node, lang, message)).hasToString(expected);
     }
+
+    static List<Problem> warnings(String fixture, String about) {
+        return lint(fixture).stream().filter(p -> !p.isError()).filter(p -> p.message().contains(about)).toList();
+    }
+
+    @Test
+    @DisplayName("a French word on a Bambara screen is a WARNING naming the file, the key and the word")
+    void frenchWordInBambara() {
+        assertThat(warnings("french-in-bambara", "French word")).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo("locales/bm/main.yaml");
+            assertThat(p.lang()).isEqualTo("bm");
+            assertThat(p.message()).contains("'main.info'").contains("'psychosocial'");
+        });
+        assertThat(lint("french-in-bambara")).filteredOn(Problem::isError).isEmpty();
+        assertThat(warnings("valid", "French word")).as("Bambara words such as 'la' are not French").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a text marked bilingual: true may hold French on purpose")
+    void bilingualTextMayHoldFrench() {
+        assertThat(warnings("french-bilingual", "French word")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the French stop-list matches whole words, accents and case aside, never a Bambara word")
+    void frenchStopList() {
+        assertThat(Lint.frenchWord("Dɛmɛ PSYCHOSOCIAL")).isEqualTo("psychosocial");
+        assertThat(Lint.frenchWord("OIM, sous-bureau de Kayes")).isEqualTo("sous");
+        assertThat(Lint.frenchWord("Autre region")).isEqualTo("région");
+        assertThat(Lint.frenchWord("A fɔ dɛmɛ baarada dɔ ye, i ka du la.")).isNull();
+        assertThat(Lint.frenchWord("Foyerw")).as("a longer word is not the French word").isNull();
+    }
+
+    @Test
+    @DisplayName("a term-list concept written another way is a WARNING naming the chosen form; inside a longer word it is not")
+    void termWrittenAnotherWay() {
+        List<Problem> terms = warnings("term-list", "term list");
+        assertThat(terms).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo("locales/bm/main.yaml");
+            assertThat(p.lang()).isEqualTo("bm");
+            assertThat(p.message()).contains("'main.info' writes 'Tumbutu' for Tombouctou").contains("chose 'Tumutu'");
+        });
+        assertThat(lint("term-list")).as("jɔ inside Jɔnjago is not the term 'jɔ'; the table after the list is not read")
+                .filteredOn(Problem::isError).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a term-list row without its three cells is an ERROR naming the row")
+    void termListBadRow() {
+        assertThat(lint("term-list-bad-row")).filteredOn(Problem::isError).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("| only two | cells |").contains("three cells"));
+    }
+
+    @Test
+    @DisplayName("the real content: no French word on a Bambara screen, every term written the chosen way")
+    void realContentFollowsTheTermList() {
+        List<Problem> problems = Lint.check(Path.of("flows"), Path.of("locales"), Spelling.GSM_SAFE_NY);
+        assertThat(problems).filteredOn(p -> p.message().contains("French word") || p.message().contains("term list"))
+                .isEmpty();
+        assertThat(Terms.load(Path.of("locales", Terms.FILE), new java.util.ArrayList<>()))
+                .as("the term list is read from locales/README.md").hasSizeGreaterThanOrEqualTo(8)
+                .anySatisfy(t -> assertThat(t.chosen()).isEqualTo("Tumutu"));
+    }
 }
