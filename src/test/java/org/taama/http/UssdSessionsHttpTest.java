@@ -98,7 +98,7 @@ class UssdSessionsHttpTest {
             assertThat(law1.screen()).contains("2012-023", "98 A tò");
 
             Ussd.Reply law2 = continues(phone.type(port(), "98"));
-            assertThat(law2.screen()).isNotEqualTo(law1.screen()).contains("Lasòmini").doesNotContain("2012-023");
+            assertThat(law2.screen()).isNotEqualTo(law1.screen()).contains("San 2017").doesNotContain("2012-023");
 
             Ussd.Reply backToLaw1 = continues(phone.type(port(), "0"));
             assertThat(backToLaw1.screen()).isEqualTo(law1.screen());
