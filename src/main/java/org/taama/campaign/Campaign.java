@@ -10,13 +10,16 @@ import java.util.Set;
 /**
  * One awareness campaign as stored, and the moves it may make. Drafts and rejected campaigns are
  * edited in place (a rejected one goes back to draft); a submitted one waits for its review; an
- * approved one is frozen: a change to it, or to a paused or cancelled one, makes a new draft.
+ * approved one is frozen: a change to it, or to a paused, cancelled or finished one, makes a new draft.
  */
 public record Campaign(String id, String owner, Status status, CampaignSpec spec, String createdAt, String updatedAt,
-                       long version, String parent, String submittedAt, String decidedBy, String decidedAt, String reason) {
+                       long version, String parent, String submittedAt, String decidedBy, String decidedAt, String reason,
+                       String finishedAt) {
 
     public enum Status {
-        DRAFT, SUBMITTED, APPROVED, REJECTED, PAUSED, CANCELLED;
+        DRAFT, SUBMITTED, APPROVED, REJECTED, PAUSED, CANCELLED,
+        /** Sent: every recipient accounted for. Only the sender moves a campaign here, from approved. */
+        FINISHED;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -61,7 +64,7 @@ public record Campaign(String id, String owner, Status status, CampaignSpec spec
         return switch (status) {
             case DRAFT, REJECTED -> Edit.IN_PLACE;
             case SUBMITTED -> Edit.REFUSED;
-            case APPROVED, PAUSED, CANCELLED -> Edit.NEW_DRAFT;
+            case APPROVED, PAUSED, CANCELLED, FINISHED -> Edit.NEW_DRAFT;
         };
     }
 
@@ -70,7 +73,7 @@ public record Campaign(String id, String owner, Status status, CampaignSpec spec
         if (s == null || h.get("spec") == null) return null;
         return new Campaign(id, h.get("owner"), s, CampaignSpec.fromJson(new JsonObject(h.get("spec"))), h.get("created_at"),
                 h.get("updated_at"), Long.parseLong(h.getOrDefault("version", "1")), h.get("parent"), h.get("submitted_at"),
-                h.get("decided_by"), h.get("decided_at"), h.get("reason") == null || h.get("reason").isEmpty() ? null : h.get("reason"));
+                h.get("decided_by"), h.get("decided_at"), h.get("reason") == null || h.get("reason").isEmpty() ? null : h.get("reason"), h.get("finished_at"));
     }
 
     public JsonObject toJson() {
@@ -81,6 +84,7 @@ public record Campaign(String id, String owner, Status status, CampaignSpec spec
         if (submittedAt != null) o.put("submitted_at", submittedAt);
         if (decidedBy != null) o.put("decided_by", decidedBy).put("decided_at", decidedAt);
         if (reason != null) o.put("reason", reason);
+        if (finishedAt != null) o.put("finished_at", finishedAt);
         return o;
     }
 }

@@ -74,7 +74,7 @@ public final class CampaignRoutes {
             OperatorRoutes.Page page = OperatorRoutes.page(ctx, 50, 100_000, 100);
             String status = ctx.queryParam("status").isEmpty() ? null : ctx.queryParam("status").get(0);
             Campaign.Status s = status == null ? null : Campaign.Status.of(status);
-            if (status != null && s == null) throw new BadRequest("status must be one of draft, submitted, approved, rejected, paused, cancelled");
+            if (status != null && s == null) throw new BadRequest("status must be one of draft, submitted, approved, rejected, paused, cancelled, finished");
             String index = op.role() == Role.VOLUNTEER || (s == null && "mine".equals(OperatorRoutes.query(ctx, "owner", null)))
                     ? CampaignStore.ownerIndex(op.username())
                     : CampaignStore.statusIndex(s == null ? Campaign.Status.SUBMITTED : s);

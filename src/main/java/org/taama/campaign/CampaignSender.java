@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.taama.cases.Audit;
 import org.taama.config.QuietHours;
 import org.taama.consent.ConsentStore;
 import org.taama.cost.TextCost;
@@ -34,17 +35,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * Sends approved campaigns, on every node.
  *
  * <p>When an approved campaign's time has come (its {@code send_at}, outside {@code QUIET_HOURS}), one
- * node wins {@code HSETNX snapshot} on the campaign and copies its audience into its sender's stream:
- * one entry per recipient holding the campaign id, the caller hash, the language and the attempt —
+ * node at a time holds a lease on it and copies its audience into its sender's stream, a batch at a
+ * time, noting where it is, so another node goes on from there if it stops: one entry per recipient
+ * holding the campaign id, the caller hash, the language, the attempt and when it was queued —
  * never the number, which is decrypted from the consent at send time. Every node reads every stream
  * of its senders in one consumer group; an entry stays pending until it is done, and entries idle
  * longer than {@code SEND_CLAIM_IDLE} (a dead node's) are taken over with {@code XAUTOCLAIM}.
  *
- * <p>Each entry: cancelled campaign → acked, skipped; paused → left pending and looked at again;
- * opted out → opted_out; then a per-(campaign, recipient) marker is claimed atomically, so a
- * redelivery never sends twice; the sender's pace is booked; the message goes at its slot. A
- * retryable failure hands the marker to the next attempt only and queues the entry again after a back-off with jitter, up
- * to {@code SEND_ATTEMPTS}; then it goes to the dead-letter stream and counts as failed.
+ * <p>Each entry: cancelled campaign → skipped; paused → left pending and looked at again; opted out →
+ * opted_out; then a per-(campaign, recipient) marker is claimed atomically, so neither a redelivery
+ * nor a second copy sends twice; the sender's pace is booked; the message goes at its slot. A
+ * retryable failure hands the marker to the next attempt only and queues the entry again after a
+ * back-off with jitter, up to {@code SEND_ATTEMPTS}; then it goes to the dead-letter stream and counts
+ * as failed. A recipient is counted once, by the marker; the last one finishes the campaign. An
+ * acknowledged entry is deleted, so a stream holds only what is still to be sent.
  *
  * <p>Keys: {@code taama:send:{<sender digest>}} (the stream) and {@code ...:dead} (dead letters), the
  * sender digest being {@link SenderPace#key}'s, so both share one slot; the marker
@@ -55,6 +59,10 @@ public final class CampaignSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignSender.class);
     public static final String GROUP = "senders";
     static final int MARKER_DAYS = 4;
+    /** The operator name campaign moves made by the sender itself are audited under. */
+    static final String SYSTEM = "system";
+    /** Approved campaigns looked at each second: those waiting for their time or being sent (others leave the index). */
+    private static final int WATCHED = 1000;
     private static final int BATCH = 500;
     /** Taken at once by one node: at most 200, the outbox's capacity, and what its sender sends in {@link #ahead}. */
     private static final int IN_FLIGHT = 200;
@@ -98,6 +106,7 @@ public final class CampaignSender implements AutoCloseable {
     private final Vertx vertx;
     private final Redis redis;
     private final CampaignStore store;
+    private final Audit audit;
     private final ConsentStore consent;
     private final SenderPace pace;
     private final TextCost cost;
@@ -111,15 +120,22 @@ public final class CampaignSender implements AutoCloseable {
     private final Clock clock;
     private final String consumer = "node-" + UUID.randomUUID();
     private final Set<String> inFlight = new HashSet<>();
+    /** Campaigns whose audience this node is copying now. */
+    private final Set<String> snapshotting = new HashSet<>();
+    /** Recipients read and queued a batch at a time (smaller in tests, to stop a snapshot half-way). */
+    int snapshotBatch = BATCH;
+    /** For tests: the batch after whose XADDs this node stops, as if killed there (-1: never). */
+    int stopsAtBatch = -1;
     private final Map<String, Boolean> groups = new HashMap<>();
     private final List<Long> timers = new ArrayList<>();
     private volatile boolean closed;
 
-    public CampaignSender(Vertx vertx, Redis redis, CampaignStore store, ConsentStore consent, SenderPace pace, TextCost cost,
+    public CampaignSender(Vertx vertx, Redis redis, CampaignStore store, Audit audit, ConsentStore consent, SenderPace pace, TextCost cost,
                           Outbox outbox, QuietHours quiet, int attempts, Duration backoff, Duration claimIdle, Clock clock) {
         this.vertx = vertx;
         this.redis = redis;
         this.store = store;
+        this.audit = audit;
         this.consent = consent;
         this.pace = pace;
         this.cost = cost;
@@ -158,49 +174,243 @@ public final class CampaignSender implements AutoCloseable {
         });
     }
 
-    // ---------------------------------------------------------------- snapshot
+    // ---------------------------------------------------------------- due campaigns
 
-    /** Snapshots every approved campaign whose time has come and that no node has snapshotted. */
+    /**
+     * Looks at every approved campaign (the index holds only those waiting for their time or being
+     * sent: a finished, paused or cancelled one has left it): starts or resumes the snapshot of those
+     * whose time has come, and finishes those whose every recipient is accounted for.
+     */
     Future<Void> snapshotDue() {
         if (closed) return Future.succeededFuture();
         LocalDateTime bamako = LocalDateTime.now(clock.withZone(QuietHours.ZONE));
-        if (quiet.contains(bamako.toLocalTime())) return Future.succeededFuture();
-        return store.list(CampaignStore.statusIndex(Campaign.Status.APPROVED), 0, 100).compose(list -> {
+        boolean quietNow = quiet.contains(bamako.toLocalTime());
+        return redis.zrevrange(CampaignStore.statusIndex(Campaign.Status.APPROVED), 0, WATCHED - 1L).compose(ids -> {
             List<Future<?>> each = new ArrayList<>();
-            for (Campaign c : list) {
-                if (c.status() != Campaign.Status.APPROVED) continue;
-                if (c.spec().sendAt() != null && c.spec().sendAt().isAfter(bamako)) continue;
-                String sender = outbox.sender(c.spec().channel());
-                if (sender == null) continue;
-                each.add(on(redis.commands().hsetnx(CampaignStore.key(c.id()), "snapshot", consumer))
-                        .compose(won -> won ? snapshot(c, sender) : Future.succeededFuture()));
+            for (String id : ids) {
+                each.add(due(id, bamako, quietNow).recover(e -> {
+                    LOG.warn("campaign {}: {}", id, e.toString());
+                    return Future.succeededFuture();
+                }));
             }
             return Future.all(each).mapEmpty();
         });
     }
 
-    private Future<Void> snapshot(Campaign c, String sender) {
+    /** Looks at one approved campaign as {@link #snapshotDue} does (tests). */
+    Future<Void> look(String id) {
+        LocalDateTime bamako = LocalDateTime.now(clock.withZone(QuietHours.ZONE));
+        return due(id, bamako, quiet.contains(bamako.toLocalTime()));
+    }
+
+    /** This node's name in the consumer group and on the snapshot lease. */
+    String consumer() {
+        return consumer;
+    }
+
+    private Future<Void> due(String id, LocalDateTime bamako, boolean quietNow) {
+        if (!CampaignStore.isId(id)) return redis.zrem(CampaignStore.statusIndex(Campaign.Status.APPROVED), id).mapEmpty();
+        return redis.hgetall(CampaignStore.key(id)).compose(h -> {
+            Campaign c = h.isEmpty() ? null : Campaign.fromHash(id, h);
+            if (c == null) return redis.zrem(CampaignStore.statusIndex(Campaign.Status.APPROVED), id).mapEmpty();
+            // The index lags a move (a node stopped between the two writes): mend it, so it is not read again.
+            if (c.status() != Campaign.Status.APPROVED) return store.reindex(c, Campaign.Status.APPROVED, c.status());
+            if (h.containsKey("snapshot_at")) {
+                // Resumed after its last entry was settled while paused: nothing else would finish it.
+                return number(h.get("n_queued")) <= 0 ? finish(c) : Future.succeededFuture();
+            }
+            if (quietNow || (c.spec().sendAt() != null && c.spec().sendAt().isAfter(bamako))) return Future.succeededFuture();
+            String sender = outbox.sender(c.spec().channel());
+            if (sender == null || !snapshotting.add(id)) return Future.succeededFuture();
+            return redis.<List<String>>run(LEASE, ScriptOutputType.MULTI, new String[] {CampaignStore.key(id)},
+                            consumer, Long.toString(claimIdle.toMillis()))
+                    .compose(lease -> lease == null || lease.size() < 2 ? Future.<Void>succeededFuture()
+                            : snapshot(c, sender, lease.get(0), Long.parseLong(lease.get(1))))
+                    .onComplete(ar -> snapshotting.remove(id));
+        });
+    }
+
+    /**
+     * Takes (or renews) the right to copy a campaign's audience: when nobody holds it, or the node
+     * that did let its lease run out (it stopped). Answers the cursor to go on from ('' at the start)
+     * and the time the snapshot started (consents expiring before it are not in the audience), or {}.
+     * Redis TIME, so nodes whose clocks differ agree on whose lease ran out.
+     */
+    private static final Redis.Script LEASE = Redis.Script.of("""
+            if redis.call('HGET', KEYS[1], 'status') ~= 'approved' or redis.call('HEXISTS', KEYS[1], 'snapshot_at') == 1 then
+              return {}
+            end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local owner = redis.call('HGET', KEYS[1], 'snapshot')
+            local held = tonumber(redis.call('HGET', KEYS[1], 'snapshot_until') or '0') or 0
+            if owner and owner ~= ARGV[1] and held > now then return {} end
+            local from = redis.call('HGET', KEYS[1], 'snapshot_from')
+            if not from then
+              from = tostring(now)
+              redis.call('HSET', KEYS[1], 'snapshot_from', from)
+            end
+            redis.call('HSET', KEYS[1], 'snapshot', ARGV[1], 'snapshot_until', tostring(now + tonumber(ARGV[2])))
+            return {redis.call('HGET', KEYS[1], 'snapshot_cursor') or '', from}
+            """);
+
+    /** Finishes a sent campaign (status approved, snapshot done, nothing queued) in place; 1 if it did. */
+    private static final String FINISH_LUA = """
+            local function finish(key, now)
+              if redis.call('HGET', key, 'status') ~= 'approved' or redis.call('HEXISTS', key, 'snapshot_at') == 0 then return 0 end
+              if (tonumber(redis.call('HGET', key, 'n_queued') or '0') or 0) > 0 then return 0 end
+              local v = tonumber(redis.call('HGET', key, 'version') or '1') or 1
+              redis.call('HSET', key, 'status', 'finished', 'version', tostring(v + 1), 'updated_at', now, 'finished_at', now)
+              return 1
+            end
+            """;
+
+    private static final Redis.Script FINISH = Redis.Script.of(FINISH_LUA + "return finish(KEYS[1], ARGV[1])\n");
+
+    /**
+     * Counts a batch of the audience once it is in the stream, if this node still holds the lease:
+     * only callers not counted before (a resumed copy reads its last batch again), then the cursor and
+     * a renewed lease. The last batch, or a cancel, ends the snapshot (the set of callers queued goes).
+     * Answers {callers counted, 0 going on | 1 done | 2 done and finished | 3 cancelled}, or {-1} (lease lost).
+     */
+    private static final Redis.Script RECORD = Redis.Script.of(FINISH_LUA + """
+            if redis.call('HGET', KEYS[1], 'snapshot') ~= ARGV[1] or redis.call('HEXISTS', KEYS[1], 'snapshot_at') == 1 then
+              return {-1}
+            end
+            local added = 0
+            for i = 7, #ARGV do added = added + redis.call('SADD', KEYS[2], ARGV[i]) end
+            redis.call('EXPIRE', KEYS[2], ARGV[5])
+            redis.call('HINCRBY', KEYS[1], 'n_audience', added)
+            redis.call('HINCRBY', KEYS[1], 'n_queued', added)
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('HSET', KEYS[1], 'snapshot_cursor', ARGV[3], 'snapshot_until', tostring(now + tonumber(ARGV[2])))
+            local cancelled = redis.call('HGET', KEYS[1], 'status') == 'cancelled'
+            if ARGV[4] ~= '1' and not cancelled then return {added, 0} end
+            redis.call('HSET', KEYS[1], 'snapshot_at', ARGV[6])
+            redis.call('HDEL', KEYS[1], 'snapshot_until', 'snapshot_cursor')
+            redis.call('DEL', KEYS[2])
+            if cancelled then return {added, 3} end
+            return {added, 1 + finish(KEYS[1], ARGV[6])}
+            """);
+
+    /** Where a snapshot is in its audience: a segment, and in it a consent-expiry score and how many at that score were read. */
+    record Cursor(String segment, long score, long skip) {
+        String encode() {
+            return segment + "|" + score + "|" + skip;
+        }
+
+        /** The cursor written, or the start; a segment gone from the list goes on with the next in name order. */
+        static Cursor parse(String s, List<String> segments, long from) {
+            if (segments.isEmpty()) return null;
+            String[] p = s == null ? new String[0] : s.split("\\|");
+            if (p.length != 3) return new Cursor(segments.get(0), from, 0);
+            for (String seg : segments) {
+                if (seg.equals(p[0])) return new Cursor(seg, Long.parseLong(p[1]), Long.parseLong(p[2]));
+                if (seg.compareTo(p[0]) > 0) return new Cursor(seg, from, 0);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Copies the audience into the stream from {@code cursor}, a batch at a time, while this node
+     * holds the lease. A node that stops half-way leaves the cursor and the callers it counted; the
+     * next node to take the lease goes on from there, and a batch added but not counted is added
+     * again: its copies are the same recipient, and the per-recipient marker lets one of them send.
+     */
+    private Future<Void> snapshot(Campaign c, String sender, String cursor, long from) {
         String stream = stream(sender);
         return ensureGroup(stream)
-                .compose(v -> consent.subscribers().members(c.spec().channel(), c.spec().languages(), c.spec().regions()))
-                .compose(members -> {
-                    List<Map.Entry<String, String>> all = new ArrayList<>(members.entrySet());
-                    return add(stream, c.id(), all, 0).compose(v -> redis.hset(CampaignStore.key(c.id()), Map.of(
-                            "n_audience", Integer.toString(all.size()), "snapshot_at", clock.instant().toString())))
-                            .onSuccess(v -> LOG.info("campaign {}: {} recipients queued", c.id(), all.size()));
+                .compose(v -> consent.subscribers().segments(c.spec().channel(), c.spec().languages(), c.spec().regions()))
+                .compose(segments -> {
+                    if (!cursor.isEmpty()) LOG.info("campaign {}: resuming the snapshot another node left", c.id());
+                    return copy(c, stream, segments, Cursor.parse(cursor, segments, from), from, 0);
                 });
     }
 
-    /** XADDs a batch at a time: Lettuce pipelines the batch on its connection, and no more is in flight. */
-    private Future<Void> add(String stream, String campaign, List<Map.Entry<String, String>> all, int from) {
-        if (from >= all.size()) return Future.succeededFuture();
-        List<Future<?>> batch = new ArrayList<>();
-        for (Map.Entry<String, String> e : all.subList(from, Math.min(all.size(), from + BATCH))) {
-            batch.add(on(redis.commands().xadd(stream, Map.of("c", campaign, "to", e.getKey(), "l", e.getValue(), "a", "1"))));
+    private Future<Void> copy(Campaign c, String stream, List<String> segments, Cursor at, long from, int batchNo) {
+        if (closed) return Future.succeededFuture(); // the lease runs out and another node goes on
+        if (at == null) return record(c, stream, null, List.of(), batchNo, segments, from);
+        return consent.subscribers().page(at.segment(), at.score(), at.skip(), snapshotBatch).compose(page -> {
+            Cursor next;
+            if (page.size() < snapshotBatch) {
+                int i = segments.indexOf(at.segment());
+                next = i + 1 < segments.size() ? new Cursor(segments.get(i + 1), from, 0) : null;
+            } else {
+                long last = (long) page.get(page.size() - 1).getScore();
+                long same = page.stream().filter(v -> (long) v.getScore() == last).count();
+                next = new Cursor(at.segment(), last, last == at.score() ? at.skip() + page.size() : same);
+            }
+            List<String> callers = page.stream().map(io.lettuce.core.ScoredValue::getValue).toList();
+            String lang = org.taama.consent.Subscribers.lang(at.segment());
+            Future<List<String>> fresh = callers.isEmpty() ? Future.succeededFuture(List.of())
+                    : on(redis.commands().smismember(queuedSet(c.id()), callers.toArray(String[]::new))).map(in -> {
+                        List<String> out = new ArrayList<>();
+                        for (int i = 0; i < callers.size(); i++) if (!Boolean.TRUE.equals(in.get(i))) out.add(callers.get(i));
+                        return out;
+                    });
+            return fresh.compose(add -> {
+                List<Future<?>> batch = new ArrayList<>();
+                String t = Long.toString(clock.millis());
+                for (String caller : add) {
+                    batch.add(on(redis.commands().xadd(stream, Map.of("c", c.id(), "to", caller, "l", lang, "a", "1", "t", t))));
+                }
+                return Future.all(batch).map(add);
+            }).compose(add -> {
+                if (batchNo == stopsAtBatch) return Future.failedFuture(new IllegalStateException("stopped (test): as if killed here"));
+                return record(c, stream, next, add, batchNo, segments, from);
+            });
+        });
+    }
+
+    private Future<Void> record(Campaign c, String stream, Cursor next, List<String> added, int batchNo,
+                                List<String> segments, long from) {
+        List<String> args = new ArrayList<>(List.of(consumer, Long.toString(claimIdle.toMillis()), next == null ? "" : next.encode(),
+                next == null ? "1" : "0", Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds()), clock.instant().toString()));
+        args.addAll(added);
+        return redis.<List<Long>>run(RECORD, ScriptOutputType.MULTI, new String[] {CampaignStore.key(c.id()), queuedSet(c.id())},
+                args.toArray(String[]::new)).compose(r -> {
+            long state = r.size() > 1 ? r.get(1) : -1;
+            if (state < 0) {
+                LOG.info("campaign {}: another node took the snapshot over", c.id());
+                return Future.succeededFuture();
+            }
+            if (state == 0) return copy(c, stream, segments, next, from, batchNo + 1);
+            return counted(c).compose(n -> {
+                LOG.info("campaign {}: {} recipients queued{}", c.id(), n, state == 3 ? " (cancelled meanwhile)" : "");
+                return state == 2 ? finished(c) : Future.succeededFuture();
+            });
+        });
+    }
+
+    private Future<String> counted(Campaign c) {
+        return redis.hget(CampaignStore.key(c.id()), "n_audience");
+    }
+
+    /** The callers of a campaign counted into its audience while the snapshot goes on (deleted at its end). */
+    static String queuedSet(String campaign) {
+        return CampaignStore.key(campaign) + ":queued";
+    }
+
+    private Future<Void> finish(Campaign c) {
+        return redis.<Long>run(FINISH, ScriptOutputType.INTEGER, new String[] {CampaignStore.key(c.id())}, clock.instant().toString())
+                .compose(won -> won != null && won == 1L ? finished(c) : Future.succeededFuture());
+    }
+
+    /** Only the node whose script finished the campaign gets here: it moves the index and audits, once. */
+    private Future<Void> finished(Campaign c) {
+        return store.reindex(c, Campaign.Status.APPROVED, Campaign.Status.FINISHED)
+                .compose(v -> audit.record(SYSTEM, "campaign:finish", null, Map.of("campaign", c.id(), "to", Campaign.Status.FINISHED.id())))
+                .onSuccess(v -> LOG.info("campaign {}: finished", c.id()));
+    }
+
+    private static long number(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
         }
-        int n = batch.size();
-        return Future.all(batch).compose(v -> redis.hincrby(CampaignStore.key(campaign), "n_queued", n))
-                .compose(v -> add(stream, campaign, all, from + BATCH));
     }
 
     private Future<Void> ensureGroup(String stream) {
@@ -236,7 +446,11 @@ public final class CampaignSender implements AutoCloseable {
                 });
         return read.map(entries -> {
             for (StreamMessage<String, String> m : entries) {
-                if (m.getBody() == null || m.getBody().isEmpty() || !inFlight.add(m.getId())) continue;
+                if (m.getBody() == null || m.getBody().isEmpty()) {
+                    ack(stream, m); // nothing to send: never left pending
+                    continue;
+                }
+                if (!inFlight.add(m.getId())) continue;
                 handle(sender, stream, m).onComplete(ar -> {
                     inFlight.remove(m.getId());
                     if (ar.failed()) LOG.warn("campaign entry {} failed, left pending: {}", m.getId(), ar.cause().toString());
@@ -253,14 +467,21 @@ public final class CampaignSender implements AutoCloseable {
         int attempt = parse(m.getBody().get("a"));
         if (!CampaignStore.isId(id) || caller == null || lang == null) return ack(stream, m).mapEmpty();
         return store.get(id).compose(c -> {
-            if (c == null || c.status() == Campaign.Status.CANCELLED) return done(stream, m, id, "n_skipped");
+            if (c == null) return ack(stream, m).mapEmpty();
+            if (c.status() == Campaign.Status.CANCELLED) return done(stream, m, c, caller, attempt, "n_skipped");
             // Paused: stays pending, looked at again on the next poll.
-            if (c.status() != Campaign.Status.APPROVED) return Future.succeededFuture();
-            return consent.optedOut(caller).compose(out -> out ? done(stream, m, id, "n_opted_out")
-                    : claim(id, caller, attempt).compose(first -> first
-                    ? send(sender, stream, m, c, caller, lang, attempt)
-                    // Another delivery of this recipient already took it: never a second message.
-                    : ack(stream, m).mapEmpty()));
+            if (c.status() == Campaign.Status.PAUSED) return Future.succeededFuture();
+            // A copy left over once every recipient was accounted for (finished): nothing to send or count.
+            if (c.status() != Campaign.Status.APPROVED) return ack(stream, m).mapEmpty();
+            return consent.optedOut(caller).compose(out -> out ? done(stream, m, c, caller, attempt, "n_opted_out")
+                    : claim(id, caller, attempt, m.getId()).compose(holder -> {
+                        if (holder == null) return send(sender, stream, m, c, caller, lang, attempt);
+                        // This very entry took it, on a node that stopped before saying what became of it: it may
+                        // have gone, so it is not sent again; it is counted as skipped, and only once.
+                        if (holder.equals("busy:" + m.getId())) return done(stream, m, c, caller, attempt, "n_skipped");
+                        // Another copy of this recipient holds or settled it: never a second message.
+                        return ack(stream, m).mapEmpty();
+                    }));
         });
     }
 
@@ -270,22 +491,22 @@ public final class CampaignSender implements AutoCloseable {
         TextCost.Cost text = cost.cost(c.spec().text(lang), c.spec().channel(), lang);
         int segments = c.spec().channel().equals("sms") ? Math.min(SenderPace.MAX_SEGMENTS, Math.max(1, text.smsSegments())) : 1;
         return consent.number(caller).compose(number -> {
-            if (number == null) return done(stream, m, c.id(), "n_skipped");
+            if (number == null) return done(stream, m, c, caller, attempt, "n_skipped");
             // Looked at again once the slot comes, so a pause or a cancel stops what waited for it.
             return slot(sender, segments).compose(v -> redis.hget(CampaignStore.key(c.id()), "status")).compose(status -> {
-                if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c.id(), "n_skipped").map((Outcome) null);
+                if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
                 if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
                 return outbox.send(new Outgoing(c.spec().channel(), number, text.text(), c.spec().template(lang),
                                 c.spec().variables(lang), 0, CampaignStore.key(c.id())))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));
             })
                     .compose(outcome -> outcome == null ? Future.succeededFuture() : switch (outcome) {
-                        case SENT -> done(stream, m, c.id(), "n_sent");
-                        case OPTED_OUT -> done(stream, m, c.id(), "n_opted_out");
-                        case FAILED -> done(stream, m, c.id(), "n_failed");
+                        case SENT -> done(stream, m, c, caller, attempt, "n_sent");
+                        case OPTED_OUT -> done(stream, m, c, caller, attempt, "n_opted_out");
+                        case FAILED -> done(stream, m, c, caller, attempt, "n_failed");
                         case RETRY -> attempt >= attempts
                                 ? on(redis.commands().xadd(deadLetters(sender), XAddArgs.Builder.maxlen(100_000).approximateTrimming(),
-                                        m.getBody())).compose(x -> done(stream, m, c.id(), "n_failed"))
+                                        m.getBody())).compose(x -> done(stream, m, c, caller, attempt, "n_failed"))
                                 : retry(stream, m, c.id(), caller, attempt, attempt + 1);
                         case BUSY -> retry(stream, m, c.id(), caller, 1, attempt);
                     });
@@ -302,23 +523,39 @@ public final class CampaignSender implements AutoCloseable {
 
     /**
      * The marker says who may send to a recipient: absent (nobody yet), "retry:N" (whichever delivery
-     * holds attempt N), or "busy" (a delivery is sending or has sent). A poll may still hold a copy of
-     * an entry that was just acknowledged and queued again; that stale copy carries the old attempt,
-     * so it can no longer take the marker and never starts a second chain of sends.
+     * holds attempt N), "busy:<entry>" (that entry is sending or has sent), "done" (settled and
+     * counted). A poll may still hold a copy of an entry that was just acknowledged and queued again,
+     * and a resumed snapshot may queue a recipient twice; such copies carry another entry id or an old
+     * attempt, so they can neither take the marker nor count the recipient a second time.
+     * Answers null when this entry took it, else what the marker holds.
      */
     private static final Redis.Script CLAIM = Redis.Script.of("""
             local v = redis.call('GET', KEYS[1])
             if v == false or v == ARGV[1] then
-              redis.call('SET', KEYS[1], 'busy', 'EX', ARGV[2])
-              return 1
+              redis.call('SET', KEYS[1], 'busy:' .. ARGV[2], 'EX', ARGV[3])
+              return false
             end
-            return 0
+            return v
             """);
 
-    private Future<Boolean> claim(String id, String caller, int attempt) {
-        return redis.<Long>run(CLAIM, ScriptOutputType.INTEGER, new String[]{marker(id, caller)},
-                "retry:" + attempt, Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds())).map(n -> n != null && n == 1L);
+    private Future<String> claim(String id, String caller, int attempt, String entry) {
+        return redis.run(CLAIM, ScriptOutputType.VALUE, new String[]{marker(id, caller)},
+                "retry:" + attempt, entry, Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds()));
     }
+
+    /**
+     * Settles a recipient once: if the marker is still this entry's (or nobody's yet), it becomes
+     * "done", the count moves and the recipient leaves n_queued; the last one finishes the campaign.
+     * Answers 0 (another copy settled it), 1, or 2 (and the campaign is finished).
+     */
+    private static final Redis.Script SETTLE = Redis.Script.of(FINISH_LUA + """
+            local v = redis.call('GET', KEYS[1])
+            if not (v == false or v == 'retry:' .. ARGV[2] or v == 'busy:' .. ARGV[1]) then return 0 end
+            redis.call('SET', KEYS[1], 'done', 'EX', ARGV[4])
+            redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+            redis.call('HINCRBY', KEYS[2], 'n_queued', -1)
+            return 1 + finish(KEYS[2], ARGV[5])
+            """);
 
     /** Lets the delivery holding attempt {@code attempt} take the recipient again (after a pause or a back-off). */
     private Future<Void> handBack(String id, String caller, int attempt) {
@@ -328,7 +565,8 @@ public final class CampaignSender implements AutoCloseable {
     /** Queues the entry again as attempt {@code next} after a back-off doubling with {@code step}, plus up to half again of jitter. */
     private Future<Void> retry(String stream, StreamMessage<String, String> m, String id, String caller, int step, int next) {
         long base = backoff.toMillis() << Math.min(10, step - 1);
-        long delay = base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        // Never longer than a booking ahead: an entry waiting longer would look like a dead node's and be taken over.
+        long delay = Math.min(ahead.toMillis(), base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
         Map<String, String> again = new HashMap<>(m.getBody());
         again.put("a", Integer.toString(next));
         return vertx.timer(delay)
@@ -337,14 +575,26 @@ public final class CampaignSender implements AutoCloseable {
                 .compose(v -> ack(stream, m)).mapEmpty();
     }
 
-    private Future<Void> done(String stream, StreamMessage<String, String> m, String id, String count) {
-        return ack(stream, m).compose(acked -> acked == 0 ? Future.succeededFuture()
-                : Future.all(redis.hincrby(CampaignStore.key(id), count, 1), redis.hincrby(CampaignStore.key(id), "n_queued", -1)).mapEmpty());
+    /** Counts the recipient under {@code count} (once, whatever copies there are), then acknowledges and drops the entry. */
+    private Future<Void> done(String stream, StreamMessage<String, String> m, Campaign c, String caller, int attempt, String count) {
+        return redis.<Long>run(SETTLE, ScriptOutputType.INTEGER, new String[] {marker(c.id(), caller), CampaignStore.key(c.id())},
+                        m.getId(), Integer.toString(attempt), count, Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds()),
+                        clock.instant().toString())
+                .compose(settled -> ack(stream, m).compose(x -> settled != null && settled == 2L ? finished(c) : Future.succeededFuture()));
     }
 
-    /** XACK answers 0 when another delivery of this entry acked it first: then it is not counted twice. */
+    /**
+     * XACK and XDEL at once: an acknowledged entry is nobody's pending entry (one group), so deleting
+     * it is safe, and the stream holds only entries still to be sent.
+     */
+    private static final Redis.Script ACK = Redis.Script.of("""
+            local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('XDEL', KEYS[1], ARGV[2])
+            return n
+            """);
+
     private Future<Long> ack(String stream, StreamMessage<String, String> m) {
-        return on(redis.commands().xack(stream, GROUP, m.getId()));
+        return redis.run(ACK, ScriptOutputType.INTEGER, new String[] {stream}, GROUP, m.getId());
     }
 
     private int inFlightMax() {

@@ -99,7 +99,7 @@ public final class CampaignStore {
                 .compose(ok -> ok == 1L ? Future.succeededFuture()
                         : Future.failedFuture(new IllegalStateException("campaign id collision")))
                 .compose(v -> Future.all(redis.zadd(statusIndex(Campaign.Status.DRAFT), ms, id), redis.zadd(ownerIndex(owner), ms, id)))
-                .map(v -> new Campaign(id, owner, Campaign.Status.DRAFT, spec, now, now, 1, parent, null, null, null, null));
+                .map(v -> new Campaign(id, owner, Campaign.Status.DRAFT, spec, now, now, 1, parent, null, null, null, null, null));
     }
 
     /** The campaign, or null when there is none by that id. */
@@ -131,6 +131,12 @@ public final class CampaignStore {
                     return Future.all(redis.zrem(statusIndex(read.status()), read.id()), redis.zadd(statusIndex(to), ms, read.id())).mapEmpty();
                 })
                 .compose(v -> get(read.id()));
+    }
+
+    /** Moves a campaign's id from one status index to another (after its status moved, or to repair a lagging index). */
+    public Future<Void> reindex(Campaign c, Campaign.Status from, Campaign.Status to) {
+        long ms = java.time.Instant.parse(c.createdAt()).toEpochMilli();
+        return Future.all(redis.zrem(statusIndex(from), c.id()), redis.zadd(statusIndex(to), ms, c.id())).mapEmpty();
     }
 
     /** The names of the live counts, each kept as {@code n_<name>} on the campaign's hash by the sender. */

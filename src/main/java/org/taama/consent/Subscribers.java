@@ -181,6 +181,37 @@ public final class Subscribers {
                 });
     }
 
+    /** The segments a campaign on {@code channel} reaches in these languages and regions, in name order. */
+    public Future<List<String>> segments(String channel, Collection<String> langs, Collection<String> regions) {
+        return redis.smembers(SEGMENTS).map(all -> {
+            List<String> chosen = new ArrayList<>();
+            for (String s : all) {
+                String[] p = s.split(":", 3);
+                if (p.length != 3 || !p[0].equals(channel) || !langs.contains(p[1])) continue;
+                if (!regions.isEmpty() && !regions.contains(p[2])) continue;
+                chosen.add(s);
+            }
+            chosen.sort(null);
+            return chosen;
+        });
+    }
+
+    /** The language of a segment's subscribers. */
+    public static String lang(String segment) {
+        String[] p = segment.split(":", 3);
+        return p.length == 3 ? p[1] : "none";
+    }
+
+    /**
+     * One page of a segment in its order (consent expiry, then caller hash): from score {@code from}
+     * on, after skipping {@code skip} of them, with their scores, so a reader can note where it stopped.
+     */
+    public Future<List<io.lettuce.core.ScoredValue<String>>> page(String segment, long from, long skip, int limit) {
+        return Future.fromCompletionStage(redis.commands().zrangebyscoreWithScores(key(segment),
+                        io.lettuce.core.Range.create((double) from, Double.POSITIVE_INFINITY),
+                        io.lettuce.core.Limit.create(skip, limit)), redis.vertx().getOrCreateContext());
+    }
+
     /** Drops expired consents from every segment (run now and then, so nobody's hash outlives their consent). */
     public Future<Long> sweep() {
         return countByLang("sms", List.of("fr", "bm", "none"), List.of())

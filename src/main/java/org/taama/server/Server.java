@@ -185,7 +185,7 @@ public final class Server implements AutoCloseable {
                     .onFailure(e -> log.warn("sweeping expired subscribers failed: {}", e.getClass().getName())));
             accounts.ensureAdmin(config).await(30, TimeUnit.SECONDS);
             cases.schedulePurge(vertx, config.caseRetentionDays(), config.caseIdleDays(), Duration.ofHours(1));
-            campaigns = campaignSender(vertx, redis, consent, sender, delivery, config);
+            campaigns = campaignSender(vertx, redis, audit, consent, sender, delivery, config);
             campaigns.start(Duration.ofSeconds(1), Duration.ofMillis(100));
         } catch (Exception e) {
             if (campaigns != null) campaigns.close();
@@ -207,7 +207,7 @@ public final class Server implements AutoCloseable {
     }
 
     /** The campaign sender of this node, sending through Twilio; what Twilio answers decides retry, fail or opt-out. */
-    static CampaignSender campaignSender(Vertx vertx, Redis redis, ConsentStore consent, TwilioSender twilio, DeliveryStatus delivery,
+    static CampaignSender campaignSender(Vertx vertx, Redis redis, org.taama.cases.Audit audit, ConsentStore consent, TwilioSender twilio, DeliveryStatus delivery,
                                          Config config) {
         boolean configured = config.twilioAuthToken() != null;
         CampaignSender.Outbox outbox = new CampaignSender.Outbox() {
@@ -236,7 +236,7 @@ public final class Server implements AutoCloseable {
                 return Math.max(1, config.senderThreads() * 2);
             }
         };
-        return new CampaignSender(vertx, redis, new CampaignStore(redis, Clock.systemUTC()), consent, SenderPace.from(redis, config),
+        return new CampaignSender(vertx, redis, new CampaignStore(redis, Clock.systemUTC()), audit, consent, SenderPace.from(redis, config),
                 new TextCost(config), outbox, config.quietHours(), config.sendAttempts(), Duration.ofMillis(500),
                 config.sendClaimIdle(), Clock.systemUTC());
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.taama.config.Config;
 import org.taama.config.QuietHours;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
@@ -169,14 +170,15 @@ class CampaignSenderTest {
     void aDeadNodesMessageIsTakenOverOnceItHasBeenIdleForSendClaimIdle() throws Exception {
         String region = region();
         Map<String, String> numbers = subscribe(1, "fr", region);
-        String id = approved(region);
-        until(() -> finished(id), "sent");
-        Map<String, String> orphan = subscribe(1, "bm", region);
+        // Not in the audience: only the dead node's entry names this one.
+        Map<String, String> orphan = subscribe(1, "bm", region());
+        String id = submitted(region);
         Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
                 "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1"));
         try (Server c = TestServers.start(env)) {
             // A node that took the entry and died at once: it is pending to a consumer that never comes back.
-            // (a and b take over after the default 30 s only; c after 1 s.)
+            // (a and b take over after the default 30 s only; c after 1 s.) Counted in before the campaign
+            // is approved, so it is still being sent when the entry is taken over.
             long taken = System.nanoTime();
             Await.result(a.redis().eval("""
                     local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
@@ -186,6 +188,7 @@ class CampaignSenderTest {
                     return 1
                     """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM), CampaignStore.key(id)},
                     id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+            assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
             until(() -> mine(orphan).size() == 1, "the dead node's message is sent by another");
             assertThat(Duration.ofNanos(System.nanoTime() - taken)).as("not before it was idle SEND_CLAIM_IDLE")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(15));
@@ -377,6 +380,127 @@ class CampaignSenderTest {
         });
     }
 
+    // ---------------------------------------------------------------- finished, resumed, trimmed
+
+    @Test
+    void aSentCampaignFinishesOnceAuditedWithItsFinalCountsAndLeavesTheWatchedIndex() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(6, "fr", region);
+        List<String> six = List.copyOf(numbers.keySet());
+        fake.answerTo(six.get(0), FakeTwilio.Answer.error(400, 21211, "invalid number"));
+        String id = approved(region);
+        until(() -> "finished".equals(campaign(id).getString("status")), "finished");
+
+        JsonObject c = campaign(id);
+        assertThat(c.getString("finished_at")).isNotBlank();
+        JsonObject counts = c.getJsonObject("counts");
+        assertThat(counts.getLong("audience")).isEqualTo(6);
+        assertThat(counts.getLong("sent")).isEqualTo(5);
+        assertThat(counts.getLong("failed")).isEqualTo(1);
+        assertThat(counts.getLong("queued")).isZero();
+        // Both nodes saw the last recipient settled or looked each second: one of them finished it, once.
+        Thread.sleep(1500);
+        assertThat(finishes(id)).hasSize(1);
+        assertThat(finishes(id).get(0).getString("operator")).isEqualTo("system");
+        assertThat(zset(CampaignStore.statusIndex(Campaign.Status.APPROVED))).doesNotContain(id);
+        assertThat(zset(CampaignStore.statusIndex(Campaign.Status.FINISHED))).contains(id);
+        // Staff list it; it is over: no pause, no cancel; a change makes a new draft.
+        HttpResponse<String> listed = call(b, "GET", "/api/campaigns?status=finished&limit=100", operator, null);
+        assertThat(listed.body()).contains(id);
+        assertThat(post("/api/campaigns/" + id + "/pause", operator).statusCode()).isEqualTo(409);
+        assertThat(post("/api/campaigns/" + id + "/cancel", operator).statusCode()).isEqualTo(409);
+        assertThat(campaign(id).getString("status")).isEqualTo("finished");
+    }
+
+    @Test
+    void aCampaignThatReachesNobodyFinishesAtOnce() throws Exception {
+        String id = approved(region());
+        until(() -> "finished".equals(campaign(id).getString("status")), "finished");
+        assertThat(campaign(id).getJsonObject("counts").getLong("audience")).isZero();
+        assertThat(finishes(id)).hasSize(1);
+    }
+
+    @Test
+    void aCampaignResumedWithNothingLeftFinishes() throws Exception {
+        String region = region();
+        subscribe(2, "fr", region);
+        String id = submitted(region);
+        // As if it had been paused after its last recipient was settled: nothing is queued when it resumes.
+        Await.result(a.redis().hset(CampaignStore.key(id), Map.of("n_audience", "2", "n_queued", "0", "n_sent", "2",
+                "snapshot", "node-gone", "snapshot_at", java.time.Instant.now().toString())));
+        assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+        until(() -> "finished".equals(campaign(id).getString("status")), "finished by the once-a-second look");
+        assertThat(finishes(id)).hasSize(1);
+    }
+
+    @Test
+    void aSnapshotStoppedHalfWayIsCompletedByAnotherNodeCountedOnceAndNobodyGetsTwo() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(25, "fr", region);
+        numbers.putAll(subscribe(12, "bm", region));
+        String id = submitted(region);
+        Config config = a.config();
+        CampaignSender dying = new CampaignSender(vertx, a.redis(), new CampaignStore(a.redis(), Clock.systemUTC()),
+                new org.taama.cases.Audit(a.redis(), Clock.systemUTC()), consent, org.taama.pace.SenderPace.from(a.redis(), config),
+                new TextCost(config), new CampaignSender.Outbox() {
+                    public String sender(String channel) {
+                        return FROM;
+                    }
+
+                    public Future<CampaignSender.Outcome> send(CampaignSender.Outgoing m) {
+                        throw new AssertionError("the dying node only copies");
+                    }
+
+                    public int capacity() {
+                        return 1;
+                    }
+                }, config.quietHours(), 3, Duration.ofMillis(500), Duration.ofSeconds(3), Clock.systemUTC());
+        dying.snapshotBatch = 10;
+        dying.stopsAtBatch = 2; // two batches counted, the third added to the stream but not counted: then it dies
+        try {
+            // It holds the lease when the campaign is approved, so a and b wait for it to run out.
+            Await.result(a.redis().hset(CampaignStore.key(id), Map.of("snapshot", dying.consumer(),
+                    "snapshot_until", Long.toString(System.currentTimeMillis() + 5_000))));
+            assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+            assertThat(Await.failure(dying.look(id)).getMessage()).contains("as if killed");
+        } finally {
+            dying.close();
+        }
+        Map<String, String> left = Await.result(a.redis().hgetall(CampaignStore.key(id)));
+        assertThat(left).doesNotContainKey("snapshot_at").containsEntry("snapshot", dying.consumer());
+        assertThat(Long.parseLong(left.get("n_audience"))).as("counted before it died: the 12 bm, not the 10 fr added last").isEqualTo(12);
+        assertThat(left.get("snapshot_cursor")).isNotBlank();
+
+        until(() -> "finished".equals(campaign(id).getString("status")), "another node completes the snapshot and the send");
+        JsonObject c = campaign(id).getJsonObject("counts");
+        assertThat(c.getLong("audience")).isEqualTo(37);
+        assertThat(c.getLong("sent")).isEqualTo(37);
+        assertThat(c.getLong("queued") + c.getLong("failed") + c.getLong("skipped")).isZero();
+        Map<String, List<String>> got = mine(numbers);
+        assertThat(got).hasSize(37);
+        got.forEach((number, bodies) -> assertThat(bodies).as("one message each").hasSize(1));
+        assertThat(Await.result(a.redis().hgetall(CampaignStore.key(id)))).containsKey("snapshot_at")
+                .doesNotContainKey("snapshot_cursor").doesNotContainEntry("snapshot", dying.consumer());
+        assertThat(Await.result(a.redis().keys(CampaignSender.queuedSet(id)))).as("the copy's own set is gone").isEmpty();
+        assertThat(finishes(id)).hasSize(1);
+    }
+
+    @Test
+    void acknowledgedEntriesLeaveTheStream() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(30, "bm", region);
+        fake.answerTo(numbers.keySet().iterator().next(), FakeTwilio.Answer.rateLimited()); // a retry's entries too
+        String id = approved(region);
+        until(() -> "finished".equals(campaign(id).getString("status")), "finished");
+        String stream = CampaignSender.stream(FROM);
+        var entries = Await.result(Future.fromCompletionStage(a.redis().commands().xrange(stream, Range.create("-", "+"))));
+        assertThat(entries).as("nothing of a finished campaign stays in its sender's stream")
+                .noneSatisfy(m -> assertThat(m.getBody()).containsEntry("c", id));
+        // What is left is only what is still to be sent: no other campaign is running now.
+        long pending = Await.result(Future.fromCompletionStage(a.redis().commands().xpending(stream, CampaignSender.GROUP))).getCount();
+        assertThat((long) entries.size()).isLessThanOrEqualTo(pending + 5);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A signed status callback to one server; its HTTP status. */
@@ -397,6 +521,18 @@ class CampaignSenderTest {
         return approve(new JsonObject().put("name", "Droits").put("channel", "sms")
                 .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
                 .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm"))));
+    }
+
+    /** An SMS campaign as {@link #approved}, submitted and waiting for its review. */
+    static String submitted(String region) throws Exception {
+        JsonObject body = new JsonObject().put("name", "Droits").put("channel", "sms")
+                .put("texts", new JsonObject().put("fr", FR).put("bm", BM))
+                .put("audience", new JsonObject().put("regions", List.of(region)).put("languages", List.of("fr", "bm")));
+        HttpResponse<String> created = call(a, "POST", "/api/campaigns", volunteer, body.encode());
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = new JsonObject(created.body()).getString("id");
+        assertThat(post("/api/campaigns/" + id + "/submit", volunteer).statusCode()).isEqualTo(200);
+        return id;
     }
 
     /** A campaign of this body, made, submitted and approved over HTTP. */
@@ -428,6 +564,23 @@ class CampaignSenderTest {
     static Map<String, List<String>> mine(Map<String, String> numbers) {
         return fake.requests().stream().filter(r -> numbers.containsKey(r.field("To")) && r.field("Body") != null)
                 .collect(Collectors.groupingBy(r -> r.field("To"), Collectors.mapping(r -> r.field("Body"), Collectors.toList())));
+    }
+
+    static JsonObject campaign(String id) {
+        try {
+            return new JsonObject(call(b, "GET", "/api/campaigns/" + id, operator, null).body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<JsonObject> finishes(String id) {
+        return Await.result(new org.taama.cases.Audit(a.redis(), Clock.systemUTC()).recent(0, 1000)).stream()
+                .filter(e -> "campaign:finish".equals(e.getString("action")) && id.equals(e.getString("campaign"))).toList();
+    }
+
+    static List<String> zset(String key) {
+        return Await.result(a.redis().zrevrange(key, 0, -1));
     }
 
     static JsonObject counts(String id) {
