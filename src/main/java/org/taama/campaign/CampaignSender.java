@@ -439,25 +439,55 @@ public final class CampaignSender implements AutoCloseable {
                     if (pending.size() >= 100 || room <= 0) return Future.succeededFuture(pending);
                     return on(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(room),
                             XReadArgs.StreamOffset.lastConsumed(stream))).map(fresh -> {
+                        if (fresh.size() >= room) more.add(sender);
+                        else more.remove(sender);
                         List<StreamMessage<String, String>> all = new ArrayList<>(pending);
                         all.addAll(fresh);
                         return all;
                     });
                 });
         return read.map(entries -> {
-            for (StreamMessage<String, String> m : entries) {
-                if (m.getBody() == null || m.getBody().isEmpty()) {
-                    ack(stream, m); // nothing to send: never left pending
-                    continue;
-                }
-                if (!inFlight.add(m.getId())) continue;
-                handle(sender, stream, m).onComplete(ar -> {
-                    inFlight.remove(m.getId());
-                    if (ar.failed()) LOG.warn("campaign entry {} failed, left pending: {}", m.getId(), ar.cause().toString());
-                });
-            }
+            dispatch(sender, stream, entries);
             return (Void) null;
         }).onComplete(ar -> polling.remove(sender));
+    }
+
+    private void dispatch(String sender, String stream, List<StreamMessage<String, String>> entries) {
+        for (StreamMessage<String, String> m : entries) {
+            if (m.getBody() == null || m.getBody().isEmpty()) {
+                ack(stream, m); // nothing to send: never left pending
+                continue;
+            }
+            if (!inFlight.add(m.getId())) continue;
+            handle(sender, stream, m).onComplete(ar -> {
+                inFlight.remove(m.getId());
+                if (ar.failed()) LOG.warn("campaign entry {} failed, left pending: {}", m.getId(), ar.cause().toString());
+                refill(sender, stream);
+            });
+        }
+    }
+
+    /** Senders whose stream held more new entries than the node had room for at its last read. */
+    private final Set<String> more = new HashSet<>();
+    private final Set<String> refilling = new HashSet<>();
+
+    /**
+     * While a stream holds more than the node may hold, finished messages make room for new ones at once
+     * (one XREADGROUP once half the room is free) instead of at the next poll: else a node would send at
+     * most its room every poll interval, whatever SENDER_RATE allows. An idle stream costs nothing here.
+     */
+    private void refill(String sender, String stream) {
+        if (closed || !more.contains(sender) || refilling.contains(sender)) return;
+        int max = inFlightMax();
+        int room = max - inFlight.size();
+        if (room < Math.max(1, max / 2)) return;
+        refilling.add(sender);
+        on(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(room),
+                XReadArgs.StreamOffset.lastConsumed(stream))).onComplete(ar -> {
+            refilling.remove(sender);
+            if (ar.failed() || ar.result().size() < room) more.remove(sender);
+            if (ar.succeeded()) dispatch(sender, stream, ar.result());
+        });
     }
 
     private Future<Void> handle(String sender, String stream, StreamMessage<String, String> m) {
@@ -492,10 +522,13 @@ public final class CampaignSender implements AutoCloseable {
         int segments = c.spec().channel().equals("sms") ? Math.min(SenderPace.MAX_SEGMENTS, Math.max(1, text.smsSegments())) : 1;
         return consent.number(caller).compose(number -> {
             if (number == null) return done(stream, m, c, caller, attempt, "n_skipped");
-            // Looked at again once the slot comes, so a pause or a cancel stops what waited for it.
-            return slot(sender, segments).compose(v -> redis.hget(CampaignStore.key(c.id()), "status")).compose(status -> {
+            // Looked at again once the slot comes, so a pause, a cancel or a STOP stops what waited for it.
+            return slot(sender, segments).compose(v -> Future.all(redis.hget(CampaignStore.key(c.id()), "status"),
+                    consent.optedOut(caller))).compose(now -> {
+                String status = now.resultAt(0);
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
                 if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
+                if (Boolean.TRUE.equals(now.resultAt(1))) return done(stream, m, c, caller, attempt, "n_opted_out").map((Outcome) null);
                 return outbox.send(new Outgoing(c.spec().channel(), number, text.text(), c.spec().template(lang),
                                 c.spec().variables(lang), 0, CampaignStore.key(c.id())))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));

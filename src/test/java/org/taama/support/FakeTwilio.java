@@ -17,13 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server on localhost (free port) that answers Twilio's
  * {@code POST /2010-04-01/Accounts/{sid}/Messages.json} the way Twilio does: Basic auth
  * ({@code sid:token}) or 401 JSON; 201 with a Message JSON and a fresh {@code SM…} sid by default,
- * or the answers queued with {@link #answerNext}. Every request is recorded with its form fields.
+ * or the answers queued with {@link #answerNext}. Every request is recorded with its form fields, when it
+ * came and what it was answered.
+ *
+ * <p>For load: {@link #latency} holds each answer a random time in a range, {@link #errors} refuses a
+ * random share with 429 (20429) or 500, and {@link #rateLimitFor} answers everything 429 for a while (a
+ * burst of rate limiting, as Twilio does when an account's queue is full).
  *
  * <p>Point the SDK at {@link #url()} ({@code http://localhost:PORT}); never use 127.0.0.1 (PROTOCOLS §4).
  */
@@ -37,6 +43,11 @@ public final class FakeTwilio implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> next = new ConcurrentLinkedQueue<>();
     private final Map<String, ConcurrentLinkedQueue<Answer>> byNumber = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long delayMillis;
+    private volatile long latencyMinMicros;
+    private volatile long latencyMaxMicros;
+    private volatile double rateLimitedShare;
+    private volatile double serverErrorShare;
+    private volatile long rateLimitedUntilNanos;
     private HttpServer server;
 
     private FakeTwilio(Vertx vertx, String accountSid, String authToken) {
@@ -70,6 +81,11 @@ public final class FakeTwilio implements AutoCloseable {
         next.clear();
         byNumber.clear();
         delayMillis = 0;
+        latencyMinMicros = 0;
+        latencyMaxMicros = 0;
+        rateLimitedShare = 0;
+        serverErrorShare = 0;
+        rateLimitedUntilNanos = 0;
     }
 
     /** Answers the next requests with these, in order; afterwards 201 again. */
@@ -90,14 +106,41 @@ public final class FakeTwilio implements AutoCloseable {
         return this;
     }
 
+    /** Holds each answer a random time from {@code min} to {@code max} (a real provider's round trip). */
+    public FakeTwilio latency(Duration min, Duration max) {
+        if (max.compareTo(min) < 0) throw new IllegalArgumentException("max < min");
+        latencyMinMicros = min.toNanos() / 1000;
+        latencyMaxMicros = max.toNanos() / 1000;
+        return this;
+    }
+
+    /** Refuses this share of the requests not answered otherwise with 429 (20429), and this share with 500. */
+    public FakeTwilio errors(double rateLimited, double serverError) {
+        if (rateLimited < 0 || serverError < 0 || rateLimited + serverError > 1) throw new IllegalArgumentException("shares");
+        rateLimitedShare = rateLimited;
+        serverErrorShare = serverError;
+        return this;
+    }
+
+    /** Answers every request 429 (20429) from now for {@code d}: a burst of rate limiting. */
+    public FakeTwilio rateLimitFor(Duration d) {
+        rateLimitedUntilNanos = System.nanoTime() + d.toNanos();
+        return this;
+    }
+
     @Override
     public void close() throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** One request as received. */
+    /** One request as received: when ({@link System#nanoTime}), and the HTTP status it was answered. */
     public record Received(String method, String path, String authorization, String contentType,
-                           Map<String, List<String>> form) {
+                           Map<String, List<String>> form, long atNanos, int status) {
+        /** Twilio took the message (201). */
+        public boolean accepted() {
+            return status == 201;
+        }
+
         /** The first value of a form field, or null. */
         public String field(String name) {
             List<String> v = form.get(name);
@@ -133,8 +176,8 @@ public final class FakeTwilio implements AutoCloseable {
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(buf -> {
             Map<String, List<String>> form = decode(buf.toString(StandardCharsets.UTF_8));
+            long at = System.nanoTime();
             String auth = req.getHeader("Authorization");
-            requests.add(new Received(req.method().name(), req.path(), auth, req.getHeader("Content-Type"), form));
             String expectedPath = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
             Answer a;
             JsonObject body;
@@ -147,14 +190,26 @@ public final class FakeTwilio implements AutoCloseable {
             } else {
                 ConcurrentLinkedQueue<Answer> mine = byNumber.get(one(form, "To"));
                 Answer queued = mine != null && !mine.isEmpty() ? mine.poll() : next.poll();
-                a = queued == null ? Answer.created() : queued;
+                a = queued != null ? queued : random(at);
                 body = a.body() != null ? a.body() : message(form);
             }
+            requests.add(new Received(req.method().name(), req.path(), auth, req.getHeader("Content-Type"), form, at, a.status()));
             Runnable reply = () -> req.response().setStatusCode(a.status())
                     .putHeader("Content-Type", "application/json").end(body.encode());
-            if (delayMillis > 0) vertx.setTimer(delayMillis, t -> reply.run());
+            long wait = delayMillis * 1000 + (latencyMaxMicros == 0 ? 0
+                    : ThreadLocalRandom.current().nextLong(latencyMinMicros, latencyMaxMicros + 1));
+            if (wait >= 1000) vertx.setTimer(wait / 1000, t -> reply.run());
             else reply.run();
         });
+    }
+
+    private Answer random(long at) {
+        long until = rateLimitedUntilNanos;
+        if (until != 0 && at - until < 0) return Answer.rateLimited();
+        double r = ThreadLocalRandom.current().nextDouble();
+        if (r < rateLimitedShare) return Answer.rateLimited();
+        if (r < rateLimitedShare + serverErrorShare) return Answer.serverError();
+        return Answer.created();
     }
 
     private JsonObject message(Map<String, List<String>> form) {
