@@ -41,7 +41,7 @@ public final class Main {
                 return serve(env, err);
             case "lint": {
                 Config c = Config.from(env);
-                return Lint.run(c.flowsDir(), c.localesDir(), Server.ussdSpelling(c));
+                return Lint.run(c.flowsDir(), c.localesDir(), Server.ussdSpelling(c), Server.textValues(c));
             }
             case "bench":
                 org.taama.bench.Benchmark.main(Arrays.copyOfRange(args, 1, args.length));

@@ -282,6 +282,25 @@ public final class Config {
         if (s.endsWith("#")) s = s.substring(0, s.length() - 1);
         return s.length() <= 32 && s.matches("[0-9]+(\\*[0-9]+)*") ? s : null;
     }
+    /**
+     * The settings callers read about ("Vos données"), by the name texts write them with:
+     * {@code {lang_days}}, {@code {session_minutes}} and {@code {chat_hours}} (rounded up, so a caller is
+     * never told less than is kept), {@code {case_days}}, {@code {case_idle_days}}.
+     */
+    public Map<String, String> textValues() {
+        Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put("lang_days", Long.toString(languageTtl.toDays()));
+        v.put("session_minutes", Long.toString(ceilDiv(sessionTtl.toSeconds(), 60)));
+        v.put("chat_hours", Long.toString(ceilDiv(chatSessionTtl.toSeconds(), 3600)));
+        v.put("case_days", Integer.toString(caseRetentionDays()));
+        v.put("case_idle_days", Integer.toString(caseIdleDays()));
+        return java.util.Collections.unmodifiableMap(v);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
     /** Closed call-back cases older than this many days are purged (CASE_RETENTION_DAYS, default 90, at least 1). */
     public int caseRetentionDays() {
         int days = integer("CASE_RETENTION_DAYS", 90);

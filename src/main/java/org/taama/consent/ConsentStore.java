@@ -27,7 +27,7 @@ import java.util.Map;
 public final class ConsentStore {
     static final int LOG_KEEP = 50;
     /** Long enough to honour a STOP for the life of any campaign; refreshed by every change. */
-    static final Duration CONSENT_TTL = Duration.ofDays(730);
+    public static final Duration CONSENT_TTL = Duration.ofDays(730);
 
     private final Redis redis;
     private final NumberCipher cipher;

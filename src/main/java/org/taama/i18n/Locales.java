@@ -143,6 +143,29 @@ public final class Locales {
         return e == null ? null : e.text();
     }
 
+    /**
+     * These texts with each {@code {name}} of {@code values} replaced by its value, in every language:
+     * the settings a text quotes ("your language is kept {lang_days} days") are read from the
+     * configuration when the server starts, so a changed setting changes the screen.
+     */
+    public Locales withValues(Map<String, String> values) {
+        if (values.isEmpty()) return this;
+        Map<String, Map<String, Entry>> filled = new LinkedHashMap<>();
+        byLang.forEach((lang, entries) -> {
+            Map<String, Entry> m = new LinkedHashMap<>();
+            entries.forEach((key, e) -> m.put(key, new Entry(fill(e.text(), values), e.reviewed(), e.file(), e.bilingual())));
+            filled.put(lang, m);
+        });
+        return new Locales(filled);
+    }
+
+    /** A text with each {@code {name}} of {@code values} replaced; other braces stay. */
+    public static String fill(String text, Map<String, String> values) {
+        String t = text;
+        for (Map.Entry<String, String> v : values.entrySet()) t = t.replace("{" + v.getKey() + "}", v.getValue());
+        return t;
+    }
+
     /** The key a variant key belongs to ({@code a.b@sms} → {@code a.b}); the key itself otherwise. */
     public static String baseKey(String key) {
         int at = key.indexOf(VARIANT);

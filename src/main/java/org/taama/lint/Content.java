@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The flows and texts of a deployment, loaded together, with every problem the loading found. When
@@ -40,6 +41,11 @@ public record Content(FlowSet flows, Locales locales, List<Problem> problems) {
             locales = withDirectory.locales();
         }
         return new Content(flows, locales, problems);
+    }
+
+    /** The same content with the settings its texts quote filled in ({@link Locales#withValues}). */
+    public Content withValues(Map<String, String> values) {
+        return new Content(flows, locales.withValues(values), problems);
     }
 
     private static boolean linksToDirectory(FlowSet flows) {

@@ -61,10 +61,40 @@ public final class Lint {
     private Lint() {}
 
     public static List<Problem> check(Path flowsDir, Path localesDir, Spelling ussdSpelling) {
-        Content content = Content.load(flowsDir, localesDir);
+        return check(flowsDir, localesDir, ussdSpelling, Map.of());
+    }
+
+    /**
+     * With {@code values}, the settings texts quote are filled in first, as the server does, and a
+     * {@code {name}} left in a text is an error: callers would read the braces.
+     */
+    public static List<Problem> check(Path flowsDir, Path localesDir, Spelling ussdSpelling, Map<String, String> values) {
+        Content content = Content.load(flowsDir, localesDir).withValues(values);
         List<Problem> problems = new ArrayList<>(content.problems());
         problems.addAll(check(content.flows(), content.locales(), ussdSpelling));
         problems.addAll(terms(Terms.load(localesDir.resolve(Terms.FILE), problems), content.locales()));
+        if (!values.isEmpty()) problems.addAll(unfilled(content.locales()));
+        return problems;
+    }
+
+    /** What a text may still hold once the settings are filled: what a readback screen fills per caller. */
+    public static final Set<String> PER_CALLER = Set.of("number", "sms");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
+
+    /** Every text still holding a {@code {name}} nobody fills: callers would read the braces. */
+    public static List<Problem> unfilled(Locales locales) {
+        List<Problem> problems = new ArrayList<>();
+        for (String lang : Locales.LANGUAGES) {
+            for (String key : locales.keys(lang)) {
+                Matcher m = PLACEHOLDER.matcher(locales.entry(lang, key).text());
+                while (m.find()) {
+                    if (PER_CALLER.contains(m.group(1))) continue;
+                    problems.add(Problem.error(localeFile(locales.entry(lang, key).file()), null, lang, "'" + key
+                            + "' holds {" + m.group(1) + "}, which no setting fills: callers would read the braces"));
+                    break;
+                }
+            }
+        }
         return problems;
     }
 
@@ -415,8 +445,8 @@ public final class Lint {
     }
 
     /** The command-line lint: prints every problem, then a summary; exits 1 when there is an error. */
-    public static int run(Path flowsDir, Path localesDir, Spelling spelling) {
-        List<Problem> problems = check(flowsDir, localesDir, spelling);
+    public static int run(Path flowsDir, Path localesDir, Spelling spelling, Map<String, String> values) {
+        List<Problem> problems = check(flowsDir, localesDir, spelling, values);
         problems.forEach(p -> System.out.println(p));
         long errors = problems.stream().filter(Problem::isError).count();
         System.out.println(errors + " errors, " + (problems.size() - errors) + " warnings in "

@@ -53,6 +53,7 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -84,9 +85,11 @@ public final class Server implements AutoCloseable {
     public static Server start(Config requested) throws Exception {
         Config config = Secrets.ensure(requested.port() == 0 ? requested.withPort(freePort()) : requested);
         Spelling ussdSpelling = ussdSpelling(config);
-        Content content = Content.load(config.flowsDir(), config.localesDir());
+        Map<String, String> values = textValues(config);
+        Content content = Content.load(config.flowsDir(), config.localesDir()).withValues(values);
         List<Problem> problems = new ArrayList<>(content.problems());
         problems.addAll(Lint.check(content.flows(), content.locales(), ussdSpelling));
+        problems.addAll(Lint.unfilled(content.locales()));
         List<Problem> errors = problems.stream().filter(Problem::isError).toList();
         if (!errors.isEmpty()) {
             errors.forEach(p -> log.error("{}", p));
@@ -250,6 +253,16 @@ public final class Server implements AutoCloseable {
         }
         if (e instanceof org.taama.twilio.SendFailure) return CampaignSender.Outcome.FAILED;
         return CampaignSender.Outcome.RETRY;
+    }
+
+    /**
+     * The settings texts quote ("Vos données"), as the running server applies them: the configured
+     * durations and how long consent is kept.
+     */
+    public static Map<String, String> textValues(Config config) {
+        Map<String, String> v = new java.util.LinkedHashMap<>(config.textValues());
+        v.put("consent_days", Long.toString(ConsentStore.CONSENT_TTL.toDays()));
+        return v;
     }
 
     public static Spelling ussdSpelling(Config config) {

@@ -49,7 +49,7 @@ class DiscreetChatHttpTest {
     static Texter atHome(String channel) {
         Texter t = texter(channel);
         send(t, "MENU");
-        assertThat(send(t, "1")).contains("Recevoir nos messages");   // Français
+        assertThat(send(t, "1")).contains("Nos messages");   // Français
         return t;
     }
 

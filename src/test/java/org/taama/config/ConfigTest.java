@@ -257,4 +257,15 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of(name, value))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(name + " must be").hasMessageContaining("'" + value + "'");
     }
+
+    @Test
+    @DisplayName("the durations texts quote come from the settings, rounded up so a caller is never told less than is kept")
+    void textValues() {
+        assertThat(Config.from(Map.of()).textValues()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "lang_days", "365", "session_minutes", "5", "chat_hours", "24", "case_days", "90", "case_idle_days", "365"));
+        Map<String, String> v = Config.from(Map.of("LANG_TTL_DAYS", "30", "SESSION_TTL_SECONDS", "181",
+                "CHAT_SESSION_TTL_SECONDS", "3601", "CASE_RETENTION_DAYS", "7", "CASE_IDLE_DAYS", "60")).textValues();
+        assertThat(v).containsEntry("lang_days", "30").containsEntry("session_minutes", "4")
+                .containsEntry("chat_hours", "2").containsEntry("case_days", "7").containsEntry("case_idle_days", "60");
+    }
 }

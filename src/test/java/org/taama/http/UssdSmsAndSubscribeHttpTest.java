@@ -108,7 +108,7 @@ class UssdSmsAndSubscribeHttpTest {
                 .containsEntry("status", "in").containsKey("number");
 
         Ussd again = new Ussd(server.port(), Phone.freshSessionId("unsub"), number);
-        assertThat(again.dial().screen()).contains("Recevoir nos messages");   // ended: nothing to resume
+        assertThat(again.dial().screen()).contains("Nos messages");   // ended: nothing to resume
         again.type("5");
         Ussd.Reply stopped = again.type("2");
         assertThat(stopped.screen()).contains("ne recevrez plus");

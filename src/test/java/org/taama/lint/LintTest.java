@@ -161,4 +161,28 @@ class LintTest {
                 .as("the term list is read from locales/README.md").hasSizeGreaterThanOrEqualTo(8)
                 .anySatisfy(t -> assertThat(t.chosen()).isEqualTo("Tumutu"));
     }
+
+    @Test
+    @DisplayName("with the server's settings filled in, a {name} no setting fills is an ERROR naming the text; a filled one is not")
+    void unfilledValue() {
+        Path dir = Path.of("src/test/resources/lint", "unfilled-value");
+        List<Problem> errors = Lint.check(dir.resolve("flows"), dir.resolve("locales"), Spelling.GSM_SAFE_NY,
+                java.util.Map.of("lang_days", "365")).stream().filter(Problem::isError).toList();
+        assertThat(errors).singleElement().satisfies(p -> {
+            assertThat(p.lang()).isEqualTo("fr");
+            assertThat(p.file()).isEqualTo("locales/fr/main.yaml");
+            assertThat(p.message()).contains("'main.info' holds {lang_dayz}");
+        });
+        assertThat(lint("unfilled-value")).as("without settings (the content alone) nothing is filled or checked")
+                .filteredOn(Problem::isError).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the real content with the real settings: every {name} a text quotes is filled")
+    void realContentFillsEverySetting() {
+        var values = org.taama.server.Server.textValues(org.taama.config.Config.from(java.util.Map.of()));
+        assertThat(Lint.check(Path.of("flows"), Path.of("locales"), Spelling.GSM_SAFE_NY, values))
+                .filteredOn(Problem::isError).isEmpty();
+        assertThat(values).containsKeys("lang_days", "session_minutes", "chat_hours", "consent_days", "case_days", "case_idle_days");
+    }
 }
