@@ -169,6 +169,24 @@ public final class Accounts {
      * per hour (an attacker's volume must not bloat the trail).
      */
     public Future<String> login(String username, String password, String address) {
+        return login(username, password, address, "api", this::issueToken);
+    }
+
+    /**
+     * What a right password is given: an API token, or a console session ({@code via} says which in
+     * the audit). Answers what it was given, for the caller to hand back.
+     */
+    @FunctionalInterface
+    public interface Issuer {
+        Future<String> issue(String username);
+    }
+
+    /**
+     * As {@link #login(String, String, String)}, with the same counting, throttling and audit, but a
+     * right password gets what {@code issuer} makes for the username (the console's session), and the
+     * audit entry "login" says {@code via} ("api", "console").
+     */
+    public Future<String> login(String username, String password, String address, String via, Issuer issuer) {
         if (username == null || password == null || username.length() > 64 || password.length() > PASSWORD_MAX) {
             // No account has such a name or password: refused unchecked, and counted like any stranger's try.
             return audit.count(UNKNOWN, "login:failed", null).transform(x -> Future.failedFuture(unauthorized()));
@@ -182,7 +200,7 @@ public final class Accounts {
                     .transform(x -> Future.failedFuture(PasswordHashing.busy()));
         }
         if (place == null) return checkHeld(username, held);
-        return counted(username, password, attempt).onComplete(x -> place.release());
+        return counted(username, password, attempt, via, issuer).onComplete(x -> place.release());
     }
 
     private Future<String> checkHeld(String username, LoginThrottle.Wait held) {
@@ -193,7 +211,7 @@ public final class Accounts {
     }
 
     /** A sign-in with its place in the hashing pool: counted, then checked. */
-    private Future<String> counted(String username, String password, LoginThrottle.Attempt attempt) {
+    private Future<String> counted(String username, String password, LoginThrottle.Attempt attempt, String via, Issuer issuer) {
         Future<Map<String, String>> account = redis.hgetall(key(username));
         Future<Long> wait = account.compose(h -> throttle.count(attempt, auditName(username, h)));
         return wait.compose(waitMs -> {
@@ -212,13 +230,9 @@ public final class Accounts {
                             : audit.count(who, "login:failed", null);
                     return noted.transform(x -> Future.failedFuture(unauthorized()));
                 }
-                byte[] b = new byte[32];
-                random.nextBytes(b);
-                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-                return redis.setex(tokenKey(token), username, TOKEN_TTL)
-                        .compose(v -> throttle.succeeded(attempt))
-                        .compose(v -> audit.record(username, "login", null, Map.of("from", attempt.network())))
-                        .map(token);
+                return issuer.issue(username).compose(issued -> throttle.succeeded(attempt)
+                        .compose(v -> audit.record(username, "login", null, Map.of("from", attempt.network(), "via", via)))
+                        .map(issued));
             });
         });
     }
@@ -233,6 +247,23 @@ public final class Accounts {
         long seconds = Math.max(1, (waitMs + 999) / 1000);
         return audit.count(who, "login:throttled", null).transform(x -> Future.failedFuture(new BadRequest(429,
                 "too many sign-in attempts; try again in " + Math.max(1, (seconds + 59) / 60) + " minutes", seconds)));
+    }
+
+    private Future<String> issueToken(String username) {
+        String token = secret(random);
+        return redis.setex(tokenKey(token), username, TOKEN_TTL).map(token);
+    }
+
+    /** 256 random bits, URL-safe base64 without padding (43 characters): tokens, session ids. */
+    public static String secret(SecureRandom random) {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The role of an account, or null when it is gone (or holds no known role). */
+    public Future<Role> role(String username) {
+        return redis.hget(key(username), "role").map(Role::of);
     }
 
     /** Who holds this token; 401 when it is unknown, expired or its account is gone. */
@@ -256,7 +287,7 @@ public final class Accounts {
         return hashing.checks();
     }
 
-    static BadRequest unauthorized() {
+    public static BadRequest unauthorized() {
         return new BadRequest(401, "wrong username or password, or a missing or expired token");
     }
 

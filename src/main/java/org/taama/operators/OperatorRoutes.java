@@ -152,12 +152,39 @@ public final class OperatorRoutes {
 
     // ---------------------------------------------------------------- authentication
 
-    /** 401 without a valid token, 403 for a role not in {@code roles}; the signed-in user is then {@link #operator}. */
+    /** Context keys: who a console session signed in before the API routes ran, and that session's refusal. */
+    private static final String SESSION_USER = "taama.session.operator";
+    private static final String SESSION_REFUSAL = "taama.session.refusal";
+
+    /**
+     * Signs this request in as {@code op} through the console's session cookie; the console calls it
+     * before the API routes run, and only for a request without an {@code Authorization} header. With
+     * a {@code refusal} (its CSRF token missing or wrong), every authenticated route refuses the
+     * request with it, audited as {@code op}'s.
+     */
+    public static void signedInBySession(RoutingContext ctx, Operator op, BadRequest refusal) {
+        ctx.put(SESSION_USER, op);
+        if (refusal != null) ctx.put(SESSION_REFUSAL, refusal);
+    }
+
+    /**
+     * 401 without a valid token or console session, 403 for a role not in {@code roles} (and for a
+     * session's state-changing request without its CSRF token); the signed-in user is then {@link #operator}.
+     */
     public static Handler<RoutingContext> auth(Accounts accounts, Set<Role> roles) {
         return ctx -> {
             String token = bearer(ctx);
             if (token == null) {
-                ctx.fail(Accounts.unauthorized());
+                Operator bySession = ctx.get(SESSION_USER);
+                if (bySession == null) {
+                    ctx.fail(Accounts.unauthorized());
+                    return;
+                }
+                ctx.put(USER, bySession);
+                BadRequest refused = ctx.get(SESSION_REFUSAL);
+                if (refused != null) ctx.fail(refused);
+                else if (!roles.contains(bySession.role())) ctx.fail(new BadRequest(403, "your role may not do this"));
+                else ctx.next();
                 return;
             }
             accounts.authenticate(token).onComplete(ar -> {
@@ -275,7 +302,7 @@ public final class OperatorRoutes {
         if (ctx.response().ended()) return;
         int status = ctx.failure() instanceof BadRequest b ? b.status() : ctx.statusCode();
         String path = ctx.currentRoute() == null ? null : ctx.currentRoute().getPath();
-        if (!AUDITED.contains(status) || path == null || path.equals("/api/login")) {
+        if (!AUDITED.contains(status) || path == null || path.equals("/api/login") || Boolean.TRUE.equals(ctx.get(SELF_AUDITED))) {
             Failures.json(ctx, BODY_LIMIT);
             return;
         }
@@ -296,6 +323,9 @@ public final class OperatorRoutes {
      * only values the server checked, never free text from the request.
      */
     public static final String REFUSAL_MORE = "taama.refusal.more";
+
+    /** Context key: true when the route audits its own refusals (a sign-in), so they are not audited twice. */
+    public static final String SELF_AUDITED = "taama.refusal.self-audited";
 
     private static java.util.Map<String, Object> refusal(RoutingContext ctx, int status, String route) {
         java.util.Map<String, Object> more = new java.util.HashMap<>();

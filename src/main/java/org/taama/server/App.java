@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.taama.cases.CaseStore;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
+import org.taama.console.Console;
 import org.taama.consent.ConsentStore;
 import org.taama.operators.Accounts;
 import org.taama.operators.Erasure;
@@ -22,4 +23,4 @@ public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRo
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
                   PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard,
-                  Simulator simulator, ContentScreens contentScreens) {}
+                  Simulator simulator, ContentScreens contentScreens, Console console) {}

@@ -4,6 +4,7 @@ import org.taama.campaign.CampaignRoutes;
 import org.taama.campaign.CampaignStore;
 import org.taama.campaign.Preview;
 import org.taama.config.Config;
+import org.taama.console.Console;
 import org.taama.web.Failures;
 import org.taama.web.Http1Edge;
 import io.vertx.core.Future;
@@ -48,7 +49,7 @@ public final class HttpVerticle extends VerticleBase {
         // echoes input must not become HTML in a browser). Set as headers are written, so no route can forget.
         router.route().handler(ctx -> {
             ctx.addHeadersEndHandler(v -> ctx.response().headers()
-                    .set("X-Content-Type-Options", "nosniff").set("Cache-Control", "no-store"));
+                    .set("X-Content-Type-Options", "nosniff").set("Cache-Control", Console.cacheControl(ctx)));
             ctx.next();
         });
         router.get("/health").handler(this::health);
@@ -66,6 +67,8 @@ public final class HttpVerticle extends VerticleBase {
                 .handler(app.twilioMessages()::handle);
         StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
         CostRoutes.mount(router, new TextCost(app.config()));
+        // First: it signs in the API requests that carry the console's session cookie.
+        app.console().mount(router);
         OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers(), app.clientAddress()::of);
         CampaignRoutes.mount(router, app.accounts(), app.cases().audit(), new CampaignStore(app.redis(), Clock.systemUTC()),
                 new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),

@@ -19,6 +19,8 @@ import org.taama.effects.Effects;
 import org.taama.i18n.Keywords;
 import org.taama.chat.TwilioMessagesRoute;
 import org.taama.config.Config;
+import org.taama.console.Console;
+import org.taama.console.Sessions;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
 import org.taama.cost.TextCost;
@@ -169,7 +171,9 @@ public final class Server implements AutoCloseable {
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
                 callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients),
-                simulator, screens);
+                simulator, screens,
+                new Console(new Sessions(redis, accounts, Clock.systemUTC()), accounts, audit,
+                        config.publicBaseUrl().startsWith("https://"), clients::of));
         try {
             vertx.deployVerticle(() -> {
                         HttpVerticle v = new HttpVerticle(app);

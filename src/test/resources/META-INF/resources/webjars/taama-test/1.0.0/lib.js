@@ -1,0 +1,1 @@
+/* a stand-in WebJar file for ConsoleHttpTest */ window.taamaTestLib = 1;
