@@ -358,5 +358,6 @@
   }
 
   window.Taama = Taama;
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+  // After every deferred script (the page's own adds its texts first): DOMContentLoaded waits for them.
+  if (document.readyState === 'complete') start(); else document.addEventListener('DOMContentLoaded', start);
 })();

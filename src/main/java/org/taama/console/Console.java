@@ -261,8 +261,12 @@ public final class Console {
      */
     public static final String CACHE = "taama.cache";
 
-    /** The Cache-Control this answer must carry: what a console route chose, else no-store. */
+    /**
+     * The Cache-Control this answer must carry: what a console route chose for a file it found (200,
+     * or 304 for one unchanged), else no-store (a 404 must never be kept a year).
+     */
     public static String cacheControl(RoutingContext ctx) {
-        return ctx.get(CACHE) instanceof String s ? s : "no-store";
+        int status = ctx.response().getStatusCode();
+        return (status == 200 || status == 304) && ctx.get(CACHE) instanceof String s ? s : "no-store";
     }
 }

@@ -241,6 +241,10 @@ class ConsoleHttpTest {
         assertThat(lib.status()).isEqualTo(200);
         assertThat(lib.body()).contains("taamaTestLib");
         assertThat(lib.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+        Reply missing = console.get("/webjars/taama-test/1.0.0/none.js", Map.of());
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(console.get("/nothing-here.js", Map.of()).header("Cache-Control")).isEqualTo("no-store");
         assertThat(console.get("/webjars/taama-test/1.0.0/", Map.of()).status()).isEqualTo(404);
         assertThat(console.get("/webjars/../console/console.js", Map.of()).status()).isIn(400, 404);
         // The API's answers stay no-store.
