@@ -9,17 +9,18 @@ import java.util.Set;
 /**
  * The console's pages and who may open each: {@code /<id>} serves {@code console/<id>.html} to a
  * signed-in user of one of its roles, and 403 to anyone else signed in. The order is the nav's; a
- * role's first page is where it lands after sign-in. (Admin: everything; operator: the case work and
- * the review of campaigns; volunteer: their campaigns and the simulator.)
+ * role's first page is where it lands after sign-in. (Admin: everything; operator: the case work, the
+ * review of campaigns and the sending of approved ones (pause, cancel), the simulator and the content
+ * view; volunteer: their campaigns, the simulator and the content view, which they read to write.)
  */
 public enum Page {
     DASHBOARD("dashboard", Role.ADMIN, Role.OPERATOR),
     CASES("cases", Role.ADMIN, Role.OPERATOR),
     APPROVALS("approvals", Role.ADMIN, Role.OPERATOR),
     LOG("log", Role.ADMIN, Role.OPERATOR),
-    CAMPAIGNS("campaigns", Role.ADMIN, Role.VOLUNTEER),
-    SIMULATOR("simulator", Role.ADMIN, Role.VOLUNTEER),
-    CONTENT("content", Role.ADMIN),
+    CAMPAIGNS("campaigns", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
+    SIMULATOR("simulator", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
+    CONTENT("content", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
     ACCOUNTS("accounts", Role.ADMIN);
 
     private final String id;

@@ -67,14 +67,13 @@ class ConsoleBrowserTest {
 
     @Test
     void anOperatorSeesTheCaseWorkAndNotTheAccounts() {
-        signedInSeesExactly(operator, "/dashboard", List.of("dashboard", "cases", "approvals", "log"), "/accounts");
-        browser.open("/simulator");
-        browser.visible("#forbidden-title");
+        signedInSeesExactly(operator, "/dashboard",
+                List.of("dashboard", "cases", "approvals", "log", "campaigns", "simulator", "content"), "/accounts");
     }
 
     @Test
-    void aVolunteerSeesTheirCampaignsAndTheSimulatorOnly() {
-        signedInSeesExactly(volunteer, "/campaigns", List.of("campaigns", "simulator"), "/cases");
+    void aVolunteerSeesTheirCampaignsTheSimulatorAndTheContentOnly() {
+        signedInSeesExactly(volunteer, "/campaigns", List.of("campaigns", "simulator", "content"), "/cases");
         browser.open("/accounts");
         browser.visible("#forbidden-title");
     }

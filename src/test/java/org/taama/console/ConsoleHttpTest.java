@@ -58,7 +58,7 @@ class ConsoleHttpTest {
         JsonObject body = s.signIn().json();
         assertThat(body.getString("username")).isEqualTo(operator.username());
         assertThat(body.getString("role")).isEqualTo("operator");
-        assertThat(ids(body.getJsonArray("pages"))).containsExactly("dashboard", "cases", "approvals", "log");
+        assertThat(ids(body.getJsonArray("pages"))).containsExactly("dashboard", "cases", "approvals", "log", "campaigns", "simulator", "content");
         assertThat(body.getString("home")).isEqualTo("/dashboard");
         assertThat(body.getString("csrf")).matches("[A-Za-z0-9_-]{43}");
         assertThat(body.containsKey("token")).isFalse();
@@ -69,7 +69,7 @@ class ConsoleHttpTest {
         assertThat(me.json().getString("username")).isEqualTo(operator.username());
         assertThat(me.json().getString("csrf")).isEqualTo(s.csrf());
         JsonObject vol = console.signIn(volunteer).signIn().json();
-        assertThat(ids(vol.getJsonArray("pages"))).containsExactly("campaigns", "simulator");
+        assertThat(ids(vol.getJsonArray("pages"))).containsExactly("campaigns", "simulator", "content");
         JsonObject adm = console.signIn(console.admin).signIn().json();
         assertThat(ids(adm.getJsonArray("pages"))).containsExactly(
                 "dashboard", "cases", "approvals", "log", "campaigns", "simulator", "content", "accounts");
