@@ -159,7 +159,7 @@ public final class ChatService {
                     m.media() > 0 && (m.body() == null || m.body().isBlank()), first, savedLang, defaultLang);
             // What the texter asked for happens first; the conversation moves on only when it did.
             // A WhatsApp id is not a number to call or text back, so effects get none.
-            return effects.run(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
+            return effects.runAll(step.effects(), caller, m.scopedId() ? null : m.number(), m.channel())
                     .compose(outcome -> {
                         // The reply says what really happened (e.g. a call-back already registered).
                         Step told = engine.settle(step, outcome);

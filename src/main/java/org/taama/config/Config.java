@@ -41,6 +41,8 @@ public final class Config {
             "PORT",
             "PUBLIC_BASE_URL",
             "QUIET_HOURS",
+            "QUIZ_CODE_DAYS",
+            "QUIZ_RESULTS_DAYS",
             "REDIS_CLUSTER",
             "REDIS_TIMEOUT_MS",
             "REDIS_URL",
@@ -324,6 +326,25 @@ public final class Config {
     public int auditRetentionDays() {
         int days = integer("AUDIT_RETENTION_DAYS", 400);
         if (days < 1) throw new IllegalArgumentException("AUDIT_RETENTION_DAYS must be at least 1");
+        return days;
+    }
+    /**
+     * How long participants may open a training quiz session with its code after an operator created it
+     * (QUIZ_CODE_DAYS, default 30, 1 to 365): a code on a flip chart should not stay usable for ever.
+     */
+    public int quizCodeDays() {
+        int days = integer("QUIZ_CODE_DAYS", 30);
+        if (days < 1 || days > 365) throw new IllegalArgumentException("QUIZ_CODE_DAYS must be 1 to 365");
+        return days;
+    }
+    /**
+     * How long a quiz session's anonymous tallies are kept after their last count (QUIZ_RESULTS_DAYS,
+     * default 400, at least QUIZ_CODE_DAYS): long enough to compare a year's trainings; its code is not
+     * handed out again meanwhile.
+     */
+    public int quizResultsDays() {
+        int days = integer("QUIZ_RESULTS_DAYS", 400);
+        if (days < quizCodeDays()) throw new IllegalArgumentException("QUIZ_RESULTS_DAYS must be at least QUIZ_CODE_DAYS");
         return days;
     }
     /**

@@ -9,11 +9,13 @@ import org.taama.i18n.Locales;
 import org.taama.i18n.Spelling;
 import org.taama.metrics.Meters;
 import org.taama.privacy.CallerHash;
+import org.taama.quiz.QuizStore;
 import org.taama.redis.Redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -81,10 +83,18 @@ public final class Effects {
     private final SmsOut sms;
     private final Limits limits;
     private final Meters metrics;
+    private final QuizStore quizzes;
 
     /** @param sms null when no SMS provider is configured: the channels then do not offer "send by SMS" */
     public Effects(ConsentStore consent, Redis redis, Locales locales, Spelling smsSpelling, SmsOut sms,
                    CallbackOut callbacks, Limits limits, Meters metrics) {
+        this(consent, redis, locales, smsSpelling, sms, callbacks, limits, metrics, null);
+    }
+
+    /** @param quizzes the training quiz sessions (null: no quiz code is known, every code is refused) */
+    public Effects(ConsentStore consent, Redis redis, Locales locales, Spelling smsSpelling, SmsOut sms,
+                   CallbackOut callbacks, Limits limits, Meters metrics, QuizStore quizzes) {
+        this.quizzes = quizzes;
         this.consent = consent;
         this.redis = redis;
         this.callbacks = callbacks;
@@ -110,7 +120,46 @@ public final class Effects {
      * when something broke that no screen describes (Redis down while opening a case).
      */
     public Future<String> run(List<Effect> effects, String caller, String number, Channel channel) {
-        if (effects.isEmpty()) return Future.succeededFuture(Effect.OK);
+        return runAll(effects, caller, number, channel).map(Effect.Result::outcome);
+    }
+
+    /**
+     * As {@link #run}, with what an effect found that decides where the caller goes: a quiz session
+     * code opens its quiz ({@link Effect.Result#flow()}); give the result to {@code Engine.settle}.
+     */
+    public Future<Effect.Result> runAll(List<Effect> effects, String caller, String number, Channel channel) {
+        if (effects.isEmpty()) return Future.succeededFuture(Effect.Result.OK_RESULT);
+        Effect open = effects.stream().filter(e -> "quiz_open".equals(e.action())).findFirst().orElse(null);
+        if (open != null) return openQuiz(open.data().get("code"));
+        return runOutcomes(effects, caller, number, channel).map(Effect.Result::of);
+    }
+
+    /** A session code typed or dialled: its quiz and phase, counted as started; REFUSED when unknown or closed. */
+    private Future<Effect.Result> openQuiz(String code) {
+        if (quizzes == null) return Future.succeededFuture(Effect.Result.of(Effect.REFUSED));
+        return quizzes.open(code).map(session -> {
+            metrics.counter("taama_quiz_opened_total", "outcome", session == null ? "unknown" : "ok").increment();
+            if (session == null) return Effect.Result.of(Effect.REFUSED);
+            // The code and phase stay in the sealed session until the score counts them; nothing else does.
+            return new Effect.Result(Effect.OK, session.quiz(), Map.of("quiz.code", session.code(),
+                    "quiz.phase", session.phase(), "quiz.tallied", ""));
+        });
+    }
+
+    private Future<Boolean> tallyQuiz(Effect e) {
+        if (quizzes == null) return Future.succeededFuture(false);
+        int score;
+        try {
+            score = Integer.parseInt(e.data().getOrDefault("score", ""));
+        } catch (NumberFormatException x) {
+            return Future.succeededFuture(false);
+        }
+        String right = e.data().getOrDefault("right", "");
+        List<String> ids = right.isBlank() ? List.of() : List.of(right.split(","));
+        return quizzes.tally(e.data().get("code"), e.data().get("phase"), score, ids);
+    }
+
+    private Future<String> runOutcomes(List<Effect> effects, String caller, String number, Channel channel) {
         List<Future<String>> all = new ArrayList<>();
         for (Effect e : effects) {
             switch (e.action()) {
@@ -124,6 +173,8 @@ public final class Effects {
                 case "callback" -> all.add(callback(e, caller, number, channel));
                 // Anonymous: the counter has no caller attached, only how many answered so.
                 case "tally" -> all.add(redis.incr(STATS + e.data().get("name")).map(Effect.OK));
+                // A finished quiz: its score counts for the code and phase, never for the caller.
+                case "quiz_tally" -> all.add(tallyQuiz(e).map(Effect.OK));
                 default -> { }
             }
         }

@@ -29,6 +29,23 @@ public record Effect(String action, String textKey, String lang, String region, 
     public static final String ALREADY = "already";
     public static final Set<String> OUTCOMES = Set.of(FAILED, LIMIT, REFUSED, ALREADY);
 
+    /**
+     * What the channel found when it carried out the effects: the outcome, and for an effect that
+     * decides where the caller goes (a quiz session code names its quiz), the flow to continue at
+     * (its start) and the answers to remember there. {@code flow} is null for every other effect.
+     */
+    public record Result(String outcome, String flow, Map<String, String> vars) {
+        public static final Result OK_RESULT = new Result(OK, null, Map.of());
+
+        public Result {
+            vars = vars == null ? Map.of() : Map.copyOf(vars);
+        }
+
+        public static Result of(String outcome) {
+            return OK.equals(outcome) ? OK_RESULT : new Result(outcome, null, Map.of());
+        }
+    }
+
     public Effect {
         data = data == null ? Map.of() : Map.copyOf(data);
         on = on == null ? Map.of() : Map.copyOf(on);

@@ -134,9 +134,14 @@ public final class Engine {
             State next = sane(node.kind().choose(node, s, choice - 1)).withVars(picked.set());
             // The screen saying the SMS could not be sent still gives its text: it is kept for {sms}.
             if (picked.sms() != null) next = next.withVars(Map.of(SMS_VAR, picked.sms()));
+            List<Effect> effects = new ArrayList<>(2);
+            NodeKind.Transition arrived = entered(next);
+            if (arrived != null) {
+                next = sane(arrived.next());
+                effects.addAll(arrived.effects());
+            }
             boolean language = node.kind() instanceof LanguageKind;
             Step step = answer(next, language ? Step.Outcome.LANGUAGE_SET : Step.Outcome.MOVED, false);
-            List<Effect> effects = new ArrayList<>(2);
             if (picked.action() != null) {
                 String textKey = picked.sms() != null ? picked.sms() : node.text();
                 effects.add(new Effect(picked.action(), textKey, s.lang(), picked.region(), next.vars(), picked.on()));
@@ -151,10 +156,37 @@ public final class Engine {
         }
         NodeKind.Transition typed = node.kind().text(node, s, in);
         if (typed != null) {
-            Step step = answer(sane(typed.next()), Step.Outcome.MOVED, false);
-            return new Step(step.state(), step.screen(), step.outcome(), typed.effects());
+            State next = sane(typed.next());
+            List<Effect> effects = new ArrayList<>(typed.effects());
+            NodeKind.Transition arrived = entered(next);
+            if (arrived != null) {
+                next = sane(arrived.next());
+                effects.addAll(arrived.effects());
+            }
+            Step step = answer(next, Step.Outcome.MOVED, false);
+            return new Step(step.state(), step.screen(), step.outcome(), List.copyOf(effects));
         }
         return answer(s, Step.Outcome.INVALID, true);
+    }
+
+    /** What arriving on the state's node does (its kind's {@link NodeKind#entered}), or null. */
+    private NodeKind.Transition entered(State next) {
+        Node target = node(next.node());
+        return target == null ? null : target.kind().entered(target, next);
+    }
+
+    /**
+     * A call dialled with digits after the short code ({@code *123*4821#}, where the gateway passes them):
+     * the quiz session code screen ({@link FlowSet#QUIZ_CODE}) as if the caller had typed them there.
+     * Without that screen, or with digits it does not take, the call starts as usual.
+     */
+    public Step dialled(String lang, boolean languageKnown, String digits) {
+        Step plain = start(lang, languageKnown);
+        if (digits == null || digits.isBlank() || flows.node(FlowSet.QUIZ_CODE) == null) return plain;
+        // The code screen speaks the caller's language, or the default one: a training says which to expect.
+        State at = start(lang, true).state().forward(FlowSet.QUIZ_CODE);
+        Step typed = step(at, digits);
+        return typed.effects().isEmpty() ? plain : typed;
     }
 
     /**
@@ -173,6 +205,21 @@ public final class Engine {
             return answer(sane(base.forward(target)), Step.Outcome.MOVED, false);
         }
         return null;
+    }
+
+    /**
+     * As {@link #settle(Step, String)}, with what the channel found: an effect that names a flow (a
+     * quiz session code) sends the caller to that flow's start, with its answers remembered, and
+     * "0" leads back to where they chose. A flow this deployment does not have is refused.
+     */
+    public Step settle(Step step, Effect.Result result) {
+        if (result == null) return settle(step, (String) null);
+        if (!Effect.OK.equals(result.outcome()) || result.flow() == null) return settle(step, result.outcome());
+        String start = flows.starts().get(result.flow());
+        if (start == null || flows.node(start) == null) return settle(step, Effect.REFUSED);
+        State from = step.state().previous();
+        State base = from == null ? home(step.state()) : from;
+        return answer(sane(base.forward(start).withVars(result.vars())), Step.Outcome.MOVED, false);
     }
 
     /** The screen for a state, as {@link #step} would show it; the lint uses this too. */

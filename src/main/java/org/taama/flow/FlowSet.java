@@ -29,6 +29,8 @@ public final class FlowSet {
     public static final String LANGUAGE = "main.language";
     /** Offered on a re-dial while the previous session is still warm: continue, or start again. */
     public static final String RESUME = "main.resume";
+    /** Where a caller types a training's quiz session code; digits dialled after the short code land here. */
+    public static final String QUIZ_CODE = "quiz.code";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_OPTIONS = 9;
     private static final java.util.Set<String> NODE_FIELDS = java.util.Set.of("kind", "text", "options", "end");
@@ -56,6 +58,15 @@ public final class FlowSet {
     /** Flow name → qualified id of its start node. */
     public Map<String, String> starts() {
         return starts;
+    }
+
+    /** The training quizzes: flow name → its questions' local ids (q1, q2 ...) as its score screen lists them. */
+    public Map<String, List<String>> quizzes() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Node n : nodes.values()) {
+            if (n.kind() instanceof QuizScoreKind) out.putIfAbsent(n.flow(), QuizScoreKind.questions(n));
+        }
+        return out;
     }
 
     public static FlowSet load(Path dir, List<Problem> problems) {
@@ -117,7 +128,15 @@ public final class FlowSet {
         for (Iterator<Map.Entry<String, JsonNode>> it = nodesNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             Node node = readNode(file, flow, f.getKey(), f.getValue(), problems);
-            if (node != null) nodes.put(node.id(), node);
+            if (node == null) continue;
+            for (Node n : node.kind().expand(node)) {
+                if (nodes.containsKey(n.id()) || (!n.id().equals(node.id()) && nodesNode.has(n.id().substring(flow.length() + 1)))) {
+                    problems.add(Problem.error(file, n.id().substring(flow.length() + 1), null,
+                            "this node name is taken by a screen '" + f.getKey() + "' adds; rename it"));
+                    continue;
+                }
+                nodes.put(n.id(), n);
+            }
         }
     }
 
@@ -142,7 +161,8 @@ public final class FlowSet {
         List<Option> options = new ArrayList<>();
         for (JsonNode o : n.path("options")) {
             String label = o.path("label").asText("");
-            String go = o.path("go").asText("");
+            // A quiz's answers all lead to the explanation of the answer: they need no go: of their own.
+            String go = o.path("go").asText(n.path("next").asText(""));
             if (label.isBlank() || go.isBlank()) {
                 problems.add(Problem.error(file, id, null, "every option needs label: and go:"));
                 continue;
@@ -191,7 +211,9 @@ public final class FlowSet {
             if (!NODE_FIELDS.contains(e.getKey()) && e.getValue().isValueNode()) params.put(e.getKey(), e.getValue().asText());
         });
         if (params.containsKey("go")) params.put("go", qualify(flow, params.get("go")));
-        if (params.containsKey(Node.MORE)) params.put(Node.MORE, qualify(flow, params.get(Node.MORE)));
+        for (String target : Node.TARGET_PARAMS) {
+            if (params.containsKey(target)) params.put(target, qualify(flow, params.get(target)));
+        }
         Node node = new Node(flow + "." + id, file, kind, text, List.copyOf(options), n.path("end").asBoolean(false),
                 params);
         kind.check(node, msg -> problems.add(Problem.error(file, id, null, msg)));

@@ -13,6 +13,8 @@ public record Node(String id, String file, NodeKind kind, String text, List<Opti
                    Map<String, String> params) {
     /** The param naming the screen where a list too long for one screen goes on ("98 Suite"). */
     public static final String MORE = "more";
+    /** Params naming another screen (qualified at load, followed by the lint): go, more, a quiz's next and unknown. */
+    public static final List<String> TARGET_PARAMS = List.of("go", MORE, "next", "unknown");
 
     public Node {
         params = params == null ? Map.of() : Map.copyOf(params);
@@ -49,10 +51,10 @@ public record Node(String id, String file, NodeKind kind, String text, List<Opti
             t.add(o.go());
             t.addAll(o.on().values());
         });
-        String go = params.get("go");
-        if (go != null) t.add(go);
-        String more = params.get(MORE);
-        if (more != null) t.add(more);
+        for (String p : TARGET_PARAMS) {
+            String target = params.get(p);
+            if (target != null) t.add(target);
+        }
         return t;
     }
 }

@@ -58,6 +58,22 @@ public interface NodeKind {
         return java.util.List.of();
     }
 
+    /**
+     * The nodes a node of this kind stands for once loaded: by default itself. A kind may rewrite the
+     * node and add screens of its own (a quiz question adds the screen explaining its answer).
+     */
+    default java.util.List<Node> expand(Node node) {
+        return java.util.List.of(node);
+    }
+
+    /**
+     * What arriving on a node of this kind by a choice or typed text does: a changed state and effects
+     * (a quiz's score screen counts the score once), or null for nothing.
+     */
+    default Transition entered(Node node, State state) {
+        return null;
+    }
+
     /** The result of typed text: where the caller goes and what the channel must do. */
     record Transition(State next, java.util.List<Effect> effects) {}
 }

@@ -16,6 +16,9 @@ public final class NodeKinds {
         register(new ResultKind());
         register(new ResumeKind());
         register(new ReadbackKind());
+        register(new QuizKind());
+        register(new QuizCodeKind());
+        register(new QuizScoreKind());
     }
 
     private NodeKinds() {}

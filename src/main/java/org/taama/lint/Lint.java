@@ -124,19 +124,18 @@ public final class Lint {
                     }
                 });
             }
-            String go = node.param("go");
-            if (go != null && flows.node(go) == null) {
-                problems.add(Problem.error(node.file(), local, null, "go: '" + go + "' is not a node of any flow"));
-            }
-            String more = node.param(Node.MORE);
-            if (more != null && flows.node(more) == null) {
-                problems.add(Problem.error(node.file(), local, null, "more: '" + more + "' is not a node of any flow"));
+            for (String param : Node.TARGET_PARAMS) {
+                String target = node.param(param);
+                if (target != null && flows.node(target) == null) {
+                    problems.add(Problem.error(node.file(), local, null, param + ": '" + target + "' is not a node of any flow"));
+                }
             }
             usedKeys.addAll(node.textKeys());
         }
         problems.addAll(smsTexts(flows, locales));
         problems.addAll(frenchInBambara(locales));
         problems.addAll(unreachable(flows));
+        problems.addAll(quizzes(flows));
         problems.addAll(missingTexts(flows, locales, usedKeys));
         problems.addAll(screens(flows, locales, ussdSpelling));
         if (flows.node(FlowSet.HOME) != null) problems.addAll(pageBreaks(flows, locales));
@@ -237,6 +236,10 @@ public final class Lint {
     private static List<Problem> unreachable(FlowSet flows) {
         Set<String> seen = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE, FlowSet.RESUME));
+        // A quiz opens from the session code screen, by the code's quiz: every quiz is reachable from there.
+        if (seenFromHome(flows, FlowSet.QUIZ_CODE)) {
+            flows.quizzes().keySet().forEach(q -> todo.add(flows.starts().get(q)));
+        }
         while (!todo.isEmpty()) {
             String id = todo.pop();
             Node n = flows.node(id);
@@ -248,6 +251,44 @@ public final class Lint {
             if (!seen.contains(n.id())) {
                 problems.add(Problem.error(n.file(), local(n), null,
                         "no caller can reach this screen: no option of any menu leads here from the main menu"));
+            }
+        }
+        return problems;
+    }
+
+    private static boolean seenFromHome(FlowSet flows, String id) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE, FlowSet.RESUME));
+        while (!todo.isEmpty()) {
+            String n = todo.pop();
+            Node node = flows.node(n);
+            if (node == null || !seen.add(n)) continue;
+            node.targets().forEach(todo::push);
+        }
+        return seen.contains(id);
+    }
+
+    /**
+     * Quizzes: a score screen lists questions of its own flow that are quiz questions, and a quiz can
+     * be opened, which needs the session code screen ({@link FlowSet#QUIZ_CODE}).
+     */
+    private static List<Problem> quizzes(FlowSet flows) {
+        List<Problem> problems = new ArrayList<>();
+        for (Node node : flows.nodes().values()) {
+            if (!node.kind().name().equals("quiz_score")) continue;
+            String qs = node.param("questions");
+            if (qs == null) continue;
+            for (String q : qs.split(",")) {
+                Node question = flows.node(node.flow() + "." + q.strip());
+                if (question == null || !question.kind().name().equals("quiz")) {
+                    problems.add(Problem.error(node.file(), local(node), null, "questions: '" + q.strip()
+                            + "' is not a quiz question of flow '" + node.flow() + "'"));
+                }
+            }
+            Node code = flows.node(FlowSet.QUIZ_CODE);
+            if (code == null || !code.kind().name().equals("quiz_code")) {
+                problems.add(Problem.error(node.file(), local(node), null, "this quiz can never be opened: flow 'quiz'"
+                        + " needs a node 'code' of kind quiz_code, where participants type the session code"));
             }
         }
         return problems;

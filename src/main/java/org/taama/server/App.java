@@ -9,6 +9,7 @@ import org.taama.consent.ConsentStore;
 import org.taama.operators.Accounts;
 import org.taama.operators.Erasure;
 import org.taama.privacy.CallerHash;
+import org.taama.quiz.QuizStore;
 import org.taama.redis.Redis;
 import org.taama.twilio.DeliveryStatus;
 import org.taama.twilio.TwilioSignature;
@@ -23,4 +24,5 @@ public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRo
                   TwilioSignature twilioSignature, DeliveryStatus delivery, ConsentStore consent,
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
                   PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard,
-                  Simulator simulator, ContentScreens contentScreens, Console console) {}
+                  Simulator simulator, ContentScreens contentScreens, Console console,
+                  QuizStore quizzes) {}

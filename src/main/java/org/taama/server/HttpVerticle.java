@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.taama.cost.CostRoutes;
+import org.taama.quiz.QuizRoutes;
 import org.taama.operators.OperatorRoutes;
 import org.taama.twilio.StatusRoutes;
 import org.taama.cost.TextCost;
@@ -74,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
                 new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),
                         app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
         SimulatorRoutes.mount(router, app.accounts(), app.cases().audit(), app.simulator(), app.contentScreens());
+        QuizRoutes.mount(router, app.accounts(), app.cases().audit(), app.quizzes());
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);
@@ -105,7 +107,7 @@ public final class HttpVerticle extends VerticleBase {
             gateway.reply(ctx, app.ussd().wrongServiceCode(gateway.name()));
             return;
         }
-        app.ussd().handle(gateway.name(), req).onComplete(ar -> {
+        app.ussd().handle(gateway.name(), req, guard.dialledDigits(req.serviceCode())).onComplete(ar -> {
             if (ctx.response().ended()) return;
             gateway.reply(ctx, ar.succeeded() ? ar.result() : app.ussd().unavailable());
         });

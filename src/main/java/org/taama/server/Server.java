@@ -34,6 +34,7 @@ import org.taama.twilio.TwilioSender;
 import org.taama.twilio.TwilioSignature;
 import org.taama.twilio.WhatsAppWindow;
 import org.taama.flow.Engine;
+import org.taama.quiz.QuizStore;
 import org.taama.i18n.ScreenSize;
 import org.taama.i18n.Spelling;
 import org.taama.lint.Content;
@@ -141,10 +142,12 @@ public final class Server implements AutoCloseable {
                 };
         Audit audit = new Audit(redis, Clock.systemUTC(), Duration.ofDays(config.auditRetentionDays()));
         CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers, audit);
+        QuizStore quizzes = new QuizStore(redis, Clock.systemUTC(), Duration.ofDays(config.quizCodeDays()),
+                Duration.ofDays(config.quizResultsDays()), content.flows().quizzes());
         Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
                 (caller, number, when, leave, lang, channel) ->
                         cases.openOnce(caller, number, when, leave, lang, channel.id()).map(id -> id != null),
-                new Effects.Limits(config.smsPerNumberPerDay(), config.callbackAllowedCountries()), meters);
+                new Effects.Limits(config.smsPerNumberPerDay(), config.callbackAllowedCountries()), meters, quizzes);
         Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, ScreenSize.USSD::fits,
                 ScreenSize.USSD.channel(), effects.canSms(Channel.USSD) ? Set.of() : Set.of("sms"));
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
@@ -173,7 +176,8 @@ public final class Server implements AutoCloseable {
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients),
                 simulator, screens,
                 new Console(new Sessions(redis, accounts, Clock.systemUTC()), accounts, audit,
-                        config.publicBaseUrl().startsWith("https://"), clients::of));
+                        config.publicBaseUrl().startsWith("https://"), clients::of),
+                quizzes);
         try {
             vertx.deployVerticle(() -> {
                         HttpVerticle v = new HttpVerticle(app);

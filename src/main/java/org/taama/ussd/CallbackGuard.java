@@ -82,7 +82,25 @@ public final class CallbackGuard {
     public boolean ourCode(String serviceCode) {
         if (serviceCodes.isEmpty()) return true;
         String code = Config.ussdServiceCode(serviceCode);
-        return code != null && serviceCodes.contains(code);
+        return code != null && (serviceCodes.contains(code) || dialledDigits(serviceCode) != null);
+    }
+
+    /**
+     * The digits dialled after one of our codes, where the gateway passes the whole dial string as the
+     * service code ({@code *123*482193#} → {@code 482193}: a quiz session code); null for our code itself,
+     * another code, or when USSD_SERVICE_CODES is unset (then nothing tells our code from what follows).
+     */
+    public String dialledDigits(String serviceCode) {
+        if (serviceCodes.isEmpty()) return null;
+        String code = Config.ussdServiceCode(serviceCode);
+        if (code == null || serviceCodes.contains(code)) return null;
+        for (String ours : serviceCodes) {
+            if (code.startsWith(ours + "*")) {
+                String rest = code.substring(ours.length() + 1);
+                if (rest.matches("[0-9]+")) return rest;
+            }
+        }
+        return null;
     }
 
     private static byte[] digest(String s) {

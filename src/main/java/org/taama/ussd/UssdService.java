@@ -80,6 +80,16 @@ public final class UssdService {
     }
 
     public Future<Screen> handle(String gateway, UssdRequest req) {
+        return handle(gateway, req, null);
+    }
+
+    /**
+     * @param dialled digits dialled after our short code, as the gateway's service code carried them
+     *                ({@code *123*482193#}), or null; a first callback whose text already holds digits
+     *                (gateways that put the rest of the dial string there) counts the same. Such digits
+     *                open a training quiz when they are a live session code ({@link Engine#dialled}).
+     */
+    public Future<Screen> handle(String gateway, UssdRequest req, String dialled) {
         if (req.kind() == UssdRequest.Kind.ENDED) {
             // The caller is gone: their session stays as it was, so a re-dial may continue where they left.
             hops(gateway, "released").increment();
@@ -102,6 +112,9 @@ public final class UssdService {
                     if (previous == null) stored = null;
                     if (stored != null && stored.s().equals(session)) {
                         step = engine.step(previous, repeated(stored, req) ? "" : input(stored, req, typed(caller)));
+                    } else if (dialledCode(dialled, req) != null) {
+                        step = engine.dialled(savedLang != null ? savedLang : defaultLang, savedLang != null,
+                                dialledCode(dialled, req));
                     } else if (stored != null) {
                         step = engine.resume(previous);
                     } else {
@@ -114,7 +127,7 @@ public final class UssdService {
                     // Each stage has its own bound, so the whole hop stays inside the gateway's 10 s:
                     // Redis, then the effects (an SMS may wait for Twilio up to Effects.SMS_WAIT), then Redis.
                     long effectsBudget = budgetMillis + (step.effects().isEmpty() ? 0 : Effects.SMS_WAIT.toMillis());
-                    return effects.run(step.effects(), caller, req.phoneNumber(), Channel.USSD)
+                    return effects.runAll(step.effects(), caller, req.phoneNumber(), Channel.USSD)
                             .timeout(effectsBudget, TimeUnit.MILLISECONDS)
                             .compose(outcome -> {
                                 Step told = engine.settle(step, outcome);
@@ -132,6 +145,14 @@ public final class UssdService {
                     hops(gateway, "unavailable").increment();
                     return Future.succeededFuture(unavailable);
                 });
+    }
+
+    /** Digits that came with the first callback of a session: from the service code, else its text (never "1*2"). */
+    private static String dialledCode(String dialled, UssdRequest req) {
+        if (dialled != null && !dialled.isEmpty()) return dialled;
+        String text = req.text();
+        return req.kind() == UssdRequest.Kind.HISTORY && text != null && !text.isEmpty() && text.length() <= 16
+                && text.chars().allMatch(c -> c >= '0' && c <= '9') ? text : null;
     }
 
     private Counter hops(String gateway, String outcome) {
