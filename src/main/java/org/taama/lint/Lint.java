@@ -237,7 +237,8 @@ public final class Lint {
         Set<String> seen = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(FlowSet.HOME, FlowSet.LANGUAGE, FlowSet.RESUME));
         // A quiz opens from the session code screen, by the code's quiz: every quiz is reachable from there.
-        if (seenFromHome(flows, FlowSet.QUIZ_CODE)) {
+        Node codeScreen = flows.node(FlowSet.QUIZ_CODE);
+        if (codeScreen != null && codeScreen.kind().name().equals("quiz_code") && seenFromHome(flows, FlowSet.QUIZ_CODE)) {
             flows.quizzes().keySet().forEach(q -> todo.add(flows.starts().get(q)));
         }
         while (!todo.isEmpty()) {

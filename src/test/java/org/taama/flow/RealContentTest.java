@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -68,6 +69,8 @@ class RealContentTest {
             // A typed phone number where a question asks for one (the call-back's "other number").
             List<String> typed = new ArrayList<>(keys);
             typed.add("70 12 34 56");
+            // A training's session code where the quiz asks for one.
+            typed.add("482193");
             for (String key : typed) {
                 Step next = engine.step(st, key);
                 assertThat(next.outcome()).as("%s on %s", key, st).isNotEqualTo(Step.Outcome.REPEATED);
@@ -79,6 +82,10 @@ class RealContentTest {
                     assertThat(told).as("%s after %s on %s", outcome, key, st).isNotNull();
                     todo.push(told);
                 }));
+                // A live session code opens its quiz: every quiz of the content, in each phase.
+                next.effects().stream().filter(e -> e.action().equals("quiz_open")).forEach(e ->
+                        engine.flows().quizzes().keySet().forEach(quiz -> todo.push(engine.settle(next,
+                                new Effect.Result(Effect.OK, quiz, Map.of("quiz.code", e.data().get("code"), "quiz.phase", "pre"))))));
             }
         }
         assertThat(tooLong).isEmpty();

@@ -36,7 +36,7 @@ class LintTest {
             missing-fr           | flows/main.yaml   | info  | fr   | the text 'main.info' is missing: add it to locales/fr/main.yaml
             menu-too-long        | flows/main.yaml   | home  | fr   | the screen (title, options and navigation) is too long for a phone
             menu-too-long        | flows/main.yaml   | home  | bm   | the screen (title, options and navigation) is too long for a phone
-            unknown-kind         | flows/main.yaml   | extra |      | kind: 'carousel' is unknown; use one of [menu, message, language, input, result, resume, readback]
+            unknown-kind         | flows/main.yaml   | extra |      | kind: 'carousel' is unknown; use one of [menu, message, language, input, result, resume, readback, quiz, quiz_code, quiz_score]
             invalid-yaml         | flows/help.yaml   |       |      | not valid YAML
             missing-spec-version | flows/main.yaml   |       |      | spec_version must be 1
             number-cut           | flows/main.yaml   | info  | fr   | a phone number is cut between two pages on ussd (GSM-safe spelling, ny): page 2 ends '...01 80 00 11 25 80 00', page 3 starts '11 11
