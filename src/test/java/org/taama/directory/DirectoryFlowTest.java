@@ -101,11 +101,16 @@ class DirectoryFlowTest {
             if (step.screen().end()) continue;
             List<String> keys = new ArrayList<>(KEYS);
             keys.add("70 12 34 56");   // the call-back's "other number"
+            keys.add("482193");        // a training's quiz session code
             for (String key : keys) {
                 Step next = engine.step(st, key);
                 if (next.outcome() == Step.Outcome.INVALID) continue;
                 todo.push(next);
                 next.effects().forEach(e -> e.on().keySet().forEach(o -> todo.push(engine.settle(next, o))));
+                // A live code opens its quiz.
+                next.effects().stream().filter(e -> e.action().equals("quiz_open")).forEach(e -> c.flows().quizzes().keySet()
+                        .forEach(q -> todo.push(engine.settle(next, new org.taama.flow.Effect.Result(org.taama.flow.Effect.OK, q,
+                                java.util.Map.of("quiz.code", e.data().get("code"), "quiz.phase", "pre"))))));
             }
         }
         assertThat(tooLong).isEmpty();
