@@ -19,6 +19,8 @@ public final class Main {
             usage: java -jar taama.jar [serve|lint|bench|--help]
               serve   start the server (the default); settings come from environment variables, see README.md
               lint    check flows/ and locales/, exit 1 on an error
+              review  review export [--lang bm] > review.csv: every Bambara text for a translator's spreadsheet;
+                      review import review.csv --reviewer NAME: the corrected, signed-off texts back into locales/
               bench   the load benchmark (see README.md)
               --help  this text
             """;
@@ -42,6 +44,11 @@ public final class Main {
             case "lint": {
                 Config c = Config.from(env);
                 return Lint.run(c.flowsDir(), c.localesDir(), Server.ussdSpelling(c), Server.textValues(c));
+            }
+            case "review": {
+                Config c = Config.from(env);
+                return org.taama.review.Review.run(Arrays.copyOfRange(args, 1, args.length), c.localesDir(), c.flowsDir(),
+                        Server.ussdSpelling(c), out, err);
             }
             case "bench":
                 org.taama.bench.Benchmark.main(Arrays.copyOfRange(args, 1, args.length));

@@ -319,11 +319,27 @@ public final class Lint {
                 if (!locales.entry(lang, key).reviewed()) unreviewed++;
             }
         }
-        if (unreviewed > 0) {
-            problems.add(Problem.warning("locales/bm", null, "bm", unreviewed
-                    + " texts await a native speaker's review (reviewed: false)"));
-        }
+        // Per file, so a reviewer sees where the work is (and review import moves the counts).
+        reviewCounts(locales).forEach((file, n) -> {
+            if (n[1] > 0) {
+                problems.add(Problem.warning("locales/" + file, null, "bm", n[0] + " reviewed, " + n[1]
+                        + " unreviewed: " + n[1] + " texts await a native speaker's review (reviewed: false)"));
+            }
+        });
         return problems;
+    }
+
+    /**
+     * Per Bambara locale file ({@code bm/quiz.yaml}): how many texts a native speaker signed off
+     * ({@code reviewed: true}) and how many await review, in file order.
+     */
+    public static Map<String, int[]> reviewCounts(Locales locales) {
+        Map<String, int[]> counts = new java.util.TreeMap<>();
+        for (String key : locales.keys("bm")) {
+            Locales.Entry e = locales.entry("bm", key);
+            counts.computeIfAbsent(e.file(), f -> new int[2])[e.reviewed() ? 0 : 1]++;
+        }
+        return counts;
     }
 
     /** A channel's variant of a text ({@code key@whatsapp}) needs its key, a known channel, and both languages. */
@@ -491,6 +507,9 @@ public final class Lint {
         List<Problem> problems = check(flowsDir, localesDir, spelling, values);
         problems.forEach(p -> System.out.println(p));
         long errors = problems.stream().filter(Problem::isError).count();
+        Locales texts = Locales.load(localesDir, new ArrayList<>());
+        reviewCounts(texts).forEach((file, n) -> System.out.println("review  " + file + ": " + n[0] + " reviewed, "
+                + n[1] + " unreviewed"));
         System.out.println(errors + " errors, " + (problems.size() - errors) + " warnings in "
                 + flowsDir + " and " + localesDir);
         return errors > 0 ? 1 : 0;
