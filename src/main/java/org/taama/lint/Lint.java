@@ -77,8 +77,11 @@ public final class Lint {
         return problems;
     }
 
-    /** What a text may still hold once the settings are filled: what a readback screen fills per caller. */
-    public static final Set<String> PER_CALLER = Set.of("number", "sms");
+    /**
+     * What a text may still hold once the settings are filled: what a screen fills per caller (a readback's
+     * number and SMS, a quiz's right answer, score and total).
+     */
+    public static final Set<String> PER_CALLER = Set.of("number", "sms", "answer", "score", "total");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     /** Every text still holding a {@code {name}} nobody fills: callers would read the braces. */
@@ -337,7 +340,9 @@ public final class Lint {
         Map<String, int[]> counts = new java.util.TreeMap<>();
         for (String key : locales.keys("bm")) {
             Locales.Entry e = locales.entry("bm", key);
-            counts.computeIfAbsent(e.file(), f -> new int[2])[e.reviewed() ? 0 : 1]++;
+            // Texts the directory generates name their file with the folder (locales/bm/directory.yaml).
+            String file = e.file().startsWith("locales/") ? e.file().substring("locales/".length()) : e.file();
+            counts.computeIfAbsent(file, f -> new int[2])[e.reviewed() ? 0 : 1]++;
         }
         return counts;
     }

@@ -75,7 +75,9 @@ class DirectoryFlowTest {
     void lintClean(Spelling spelling) {
         List<Problem> problems = Lint.check(FLOWS, LOCALES, spelling);
         assertThat(problems).filteredOn(Problem::isError).isEmpty();
-        assertThat(problems).filteredOn(p -> p.file() != null && p.file().contains("directory")).isEmpty();
+        // Review counts name every Bambara file, directory.yaml too: they are not about the directory's data.
+        assertThat(problems).filteredOn(p -> p.file() != null && p.file().contains("directory")
+                && !p.message().contains(" unreviewed: ")).isEmpty();
         assertThat(real().flows().starts()).containsEntry("directory", "directory.regions");
     }
 

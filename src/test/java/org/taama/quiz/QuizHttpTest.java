@@ -91,7 +91,7 @@ class QuizHttpTest {
         Ussd p = phone(number);
         p.dial();
         p.type("1");                                                  // Français
-        assertThat(p.type("7").screen()).contains("Quiz de formation");   // Formation
+        assertThat(p.type("9").screen()).contains("Quiz de formation");   // Quiz
         assertThat(p.type("1").screen()).contains("code de la session");  // Quiz de formation (code)
         Ussd.Reply q1 = p.type(code);
         assertThat(q1.screen()).contains("passeport").contains("1. Normal").contains("2. Un signe d'alerte");
@@ -214,7 +214,7 @@ class QuizHttpTest {
         Ussd p = phone(number());
         p.dial();
         p.type("1");
-        p.type("7");
+        p.type("9");
         p.type("1");
         Ussd.Reply garbage = p.type("12ab56");
         assertThat(garbage.screen()).startsWith("Choix invalide.").contains("code de la session");
@@ -261,7 +261,7 @@ class QuizHttpTest {
         Ussd p = phone(number());
         p.dial();
         p.type("2");                                                  // Bamanankan
-        p.type("7");
+        p.type("9");
         p.type("1");
         Ussd.Reply q1 = p.type(code);
         assertThat(q1.screen()).contains("pasipòri").contains("2. Farati taamasiyèn");
