@@ -28,9 +28,13 @@ public final class Directory {
     /** Where the directory lives, relative to the flows folder. */
     public static final String FILE = "directory/services.yaml";
 
-    /** Region ids (CONTENT.md §5), in the order callers see them: Bamako first. */
+    /**
+     * Region ids, in the order callers see them: the Bamako District, the ten older regions, then the
+     * nine Loi 2023-006 created (CONTENT.md §5: 19 regions plus the District).
+     */
     public static final List<String> REGIONS = List.of("bamako", "kayes", "koulikoro", "sikasso", "segou", "mopti",
-            "tombouctou", "gao", "kidal", "menaka");
+            "tombouctou", "gao", "kidal", "taoudenit", "menaka", "nioro", "kita", "nara", "dioila", "bougouni",
+            "koutiala", "san", "bandiagara", "douentza");
 
     /** Category → its sub-categories, in the order callers see them. */
     public static final Map<String, List<String>> CATEGORIES;

@@ -26,8 +26,10 @@ import java.util.Set;
  *
  * <p>Shape (node ids):
  * <ul>
- *   <li>{@code directory.regions} (menu, start): regions that have a service, Bamako first, then
- *       "Other region"; {@code directory.regions_p2}… when they do not fit one screen;</li>
+ *   <li>{@code directory.regions} (menu, start): every region of Mali, Bamako first, then "Other
+ *       region"; {@code directory.regions_p2}… when they do not fit one screen;</li>
+ *   <li>{@code directory.r_<region>} (message) for a region with no service yet: says so, with the
+ *       national helplines and the call-back;</li>
  *   <li>{@code directory.other_region} (message): no service known there → national helplines;</li>
  *   <li>{@code directory.r_<region>} (menu): the three categories;</li>
  *   <li>{@code directory.r_<region>_<category>} (menu): its services, at most 7 a screen, then
@@ -44,6 +46,9 @@ public final class DirectoryFlow {
     public static final String FLOW = "directory";
     public static final String START = FLOW + ".regions";
     public static final String HELPLINES = "help.menu";
+    /** The call-back, offered where no service is known, and the label it has on the main menu. */
+    public static final String CALLBACK = "callback.intro";
+    public static final String CALLBACK_LABEL = "main.home.callback";
     public static final String SMS_SENT = "help.sms_sent";
     public static final String SEND_SMS = "common.send_sms";
     /** The warning before sending, its button, and where the outcomes lead: as for the helplines. */
@@ -61,7 +66,7 @@ public final class DirectoryFlow {
     static final List<String> REQUIRED;
 
     static {
-        List<String> r = new ArrayList<>(List.of("regions", "other_region", "other_region.text", "helplines",
+        List<String> r = new ArrayList<>(List.of("regions", "other_region", "other_region.text", "region_none", "helplines",
                 "region_menu", "list_title", "none", "field.town", "field.offers", "field.who", "field.phone",
                 "no_phone", "sms", "field.hours", "field.cost", "verified", "unverified"));
         Directory.CATEGORIES.forEach((c, subs) -> {
@@ -123,14 +128,21 @@ public final class DirectoryFlow {
         text("dir.none", lang -> label(lang, "none"));
         text("dir.regions", lang -> label(lang, "regions"));
         Option helplines = new Option("dir.helplines", HELPLINES, null);
-        node("other_region", "message", "dir.other_region.text", List.of(helplines));
+        // Where nothing is known, a person can still ask an advisor to call (when the flows have the call-back).
+        List<Option> noService = baseFlows.node(CALLBACK) == null ? List.of(helplines)
+                : List.of(helplines, new Option(CALLBACK_LABEL, CALLBACK, null));
+        node("other_region", "message", "dir.other_region.text", noService);
 
         List<Option> regions = new ArrayList<>();
         for (String region : Directory.REGIONS) {
-            if (!directory.hasRegion(region)) continue;
             text("dir.region." + region, lang -> label(lang, "region." + region));
             regions.add(new Option("dir.region." + region, id("r_" + region), null));
-            region(region, helplines);
+            if (directory.hasRegion(region)) {
+                region(region, helplines);
+            } else {
+                text("dir.r." + region, lang -> label(lang, "region_none").replace("{region}", label(lang, "region." + region)));
+                node("r_" + region, "message", "dir.r." + region, noService);
+            }
         }
         regions.add(new Option("dir.other_region", id("other_region"), null));
         pagedMenu("regions", "dir.regions", regions);
@@ -296,7 +308,7 @@ public final class DirectoryFlow {
 
     private void checkLabels() {
         Set<String> needed = new LinkedHashSet<>(REQUIRED);
-        Directory.REGIONS.stream().filter(directory::hasRegion).forEach(r -> needed.add(LABELS + "region." + r));
+        Directory.REGIONS.forEach(r -> needed.add(LABELS + "region." + r));
         for (String lang : Locales.LANGUAGES) {
             for (String key : needed) {
                 if (!base.has(lang, key)) {

@@ -220,11 +220,12 @@ class DirectoryFlowTest {
         assertThat(economic.screen().text()).contains(label(c, lang, spelling, "dir.none")).contains(helplines);
         assertThat(engine.step(economic.state(), "1").state().node()).isEqualTo("help.menu");
 
-        Node regions = c.flows().node("directory.regions");
+        assertThat(c.flows().node("directory.regions").options()).extracting(Option::go).startsWith("directory.r_bamako");
+        String last = lastRegionsScreen(c);
+        Node regions = c.flows().node(last);
         int other = regions.options().size();
         assertThat(regions.options().get(other - 1).go()).isEqualTo("directory.other_region");
-        assertThat(regions.options()).extracting(Option::go).startsWith("directory.r_bamako");
-        Step otherRegion = engine.step(new State(lang, "directory.regions", 0, List.of("help.menu#0")), String.valueOf(other));
+        Step otherRegion = engine.step(new State(lang, last, 0, List.of("help.menu#0")), String.valueOf(other));
         assertThat(otherRegion.screen().text()).contains(label(c, lang, spelling, "dir.other_region.text")).contains(helplines);
         assertThat(engine.step(otherRegion.state(), "1").state().node()).isEqualTo("help.menu");
     }
@@ -330,8 +331,9 @@ class DirectoryFlowTest {
         }
         // This Bamako only has economic services: the other two categories say so.
         assertThat(r.flows().node("directory.r_bamako_social").text()).isEqualTo("dir.none");
-        assertThat(r.flows().node("directory.regions").options()).extracting(Option::go)
-                .containsExactly("directory.r_bamako", "directory.other_region");
+        assertThat(regionTargets(r)).as("every region is offered, services or not")
+                .hasSize(Directory.REGIONS.size() + 1).startsWith("directory.r_bamako").endsWith("directory.other_region");
+        assertThat(r.flows().node("directory.r_kayes").text()).as("a region without a service says so").isEqualTo("dir.r.kayes");
     }
 
     @Test
@@ -429,8 +431,56 @@ class DirectoryFlowTest {
             assertThat(p.isError()).isFalse();
             assertThat(p.message()).contains("the service directory file is missing");
         });
-        assertThat(c.flows().node("directory.regions").options()).extracting(Option::go)
-                .containsExactly("directory.other_region");
+        assertThat(regionTargets(c)).as("no file: every region says it knows no service")
+                .hasSize(Directory.REGIONS.size() + 1).endsWith("directory.other_region");
+        assertThat(c.flows().node("directory.r_bamako").kind().name()).isEqualTo("message");
         assertThat(Lint.check(c.flows(), c.locales(), Spelling.GSM_SAFE_NY)).filteredOn(Problem::isError).isEmpty();
+    }
+
+    /** The region menu's screens, first to last (directory.regions, then _p2, _p3 ... by "98"). */
+    static List<String> regionScreens(Content c) {
+        List<String> screens = new ArrayList<>();
+        String id = "directory.regions";
+        while (id != null && c.flows().node(id) != null) {
+            screens.add(id);
+            id = c.flows().node(id).param(Node.MORE);
+        }
+        return screens;
+    }
+
+    static String lastRegionsScreen(Content c) {
+        List<String> screens = regionScreens(c);
+        return screens.get(screens.size() - 1);
+    }
+
+    /** Where each option of the region menu leads, over all its screens. */
+    static List<String> regionTargets(Content c) {
+        List<String> targets = new ArrayList<>();
+        for (String id : regionScreens(c)) c.flows().node(id).options().forEach(o -> targets.add(o.go()));
+        return targets;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fr", "bm"})
+    @DisplayName("every region of Mali is offered, 7 a screen, Bamako first, the regions of 2023 included; one with no service offers the helplines and the call-back")
+    void everyRegion(String lang) {
+        Content c = real();
+        Spelling spelling = Spelling.GSM_SAFE_NY;
+        Engine engine = engine(c, spelling);
+        List<String> targets = regionTargets(c);
+        List<String> expected = new ArrayList<>();
+        Directory.REGIONS.forEach(r -> expected.add("directory.r_" + r));
+        expected.add("directory.other_region");
+        assertThat(targets).containsExactlyElementsOf(expected);
+        assertThat(Directory.REGIONS).hasSize(20).contains("kidal", "menaka", "taoudenit", "bougouni", "koutiala", "san",
+                "nioro", "kita", "nara", "dioila", "bandiagara", "douentza");
+        for (String id : regionScreens(c)) assertThat(c.flows().node(id).options()).hasSizeLessThanOrEqualTo(7);
+
+        Node san = c.flows().node("directory.r_san");
+        assertThat(san.kind().name()).as("no service is sourced for San").isEqualTo("message");
+        String text = engine.render(new State(lang, "directory.r_san", 0, List.of("directory.regions#0")), false).screen().text();
+        assertThat(text).startsWith("San: ").contains("1. " + label(c, lang, spelling, "dir.helplines"))
+                .contains("2. " + label(c, lang, spelling, "main.home.callback"));
+        assertThat(san.options()).extracting(Option::go).containsExactly("help.menu", "callback.intro");
     }
 }
