@@ -25,11 +25,11 @@ final class Terms {
 
     /** A concept, its chosen form, and the forms the lint reports. */
     record Term(String concept, String chosen, List<String> others) {
-        /** The first other form the text uses as whole words (accents and case aside), or null. */
+        /** The first other form the text uses as whole words, or with the plural -w (accents and case aside), or null. */
         String otherFormIn(String text) {
             String plain = Lint.fold(text);
             for (String o : others) {
-                Matcher m = Pattern.compile("(?<!\\p{L})" + Pattern.quote(Lint.fold(o)) + "(?!\\p{L})").matcher(plain);
+                Matcher m = Pattern.compile("(?<!\\p{L})" + Pattern.quote(Lint.fold(o)) + "w?(?!\\p{L})").matcher(plain);
                 if (m.find()) return o;
             }
             return null;

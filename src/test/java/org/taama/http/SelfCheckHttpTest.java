@@ -130,7 +130,7 @@ class SelfCheckHttpTest {
         Ussd phone = new Ussd(server.port(), Phone.freshSessionId("check-bm"), Phone.freshNumber());
         phone.dial();
         phone.type("2");                                        // Bamanankan
-        phone.type("2");                                        // Jɔnjago taamasiyɛnw
+        phone.type("2");                                        // Farati taamasiyɛnw
         phone.type("7");                                        // Ɲininkaliw kɛ
         Ussd.Reply q1 = phone.type("1");
         assertThat(q1.screen()).contains("1. Owò").contains("2. Ayi");

@@ -185,4 +185,16 @@ class LintTest {
                 .filteredOn(Problem::isError).isEmpty();
         assertThat(values).containsKeys("lang_days", "session_minutes", "chat_hours", "consent_days", "case_days", "case_idle_days");
     }
+
+    @Test
+    @DisplayName("a term-list form is found with the Bambara plural -w too, but not inside another word")
+    void termWithPlural() {
+        Terms.Term sign = new Terms.Term("warning sign", "farati taamasiyɛn", List.of("jɔnjago taamasiyɛn"));
+        assertThat(sign.otherFormIn("Jɔnjago taamasiyɛnw")).isEqualTo("jɔnjago taamasiyɛn");
+        assertThat(sign.otherFormIn("o ye jɔnjago taamasiyɛn ye")).isEqualTo("jɔnjago taamasiyɛn");
+        assertThat(sign.otherFormIn("Farati taamasiyɛnw")).isNull();
+        Terms.Term stop = new Terms.Term("to stop", "dabila", List.of("jɔ"));
+        assertThat(stop.otherFormIn("Ka a jɔ, STOP ci.")).isEqualTo("jɔ");
+        assertThat(stop.otherFormIn("Jɔnjago kɛlɛ")).as("jɔn is another word").isNull();
+    }
 }
