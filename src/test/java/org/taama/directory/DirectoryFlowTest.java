@@ -331,7 +331,7 @@ class DirectoryFlowTest {
         }
         // This Bamako only has economic services: the other two categories say so.
         assertThat(r.flows().node("directory.r_bamako_social").text()).isEqualTo("dir.none");
-        assertThat(regionTargets(r)).as("every region is offered, services or not")
+        assertThat(regionTargets(r.flows())).as("every region is offered, services or not")
                 .hasSize(Directory.REGIONS.size() + 1).startsWith("directory.r_bamako").endsWith("directory.other_region");
         assertThat(r.flows().node("directory.r_kayes").text()).as("a region without a service says so").isEqualTo("dir.r.kayes");
     }
@@ -431,32 +431,32 @@ class DirectoryFlowTest {
             assertThat(p.isError()).isFalse();
             assertThat(p.message()).contains("the service directory file is missing");
         });
-        assertThat(regionTargets(c)).as("no file: every region says it knows no service")
+        assertThat(regionTargets(c.flows())).as("no file: every region says it knows no service")
                 .hasSize(Directory.REGIONS.size() + 1).endsWith("directory.other_region");
         assertThat(c.flows().node("directory.r_bamako").kind().name()).isEqualTo("message");
         assertThat(Lint.check(c.flows(), c.locales(), Spelling.GSM_SAFE_NY)).filteredOn(Problem::isError).isEmpty();
     }
 
     /** The region menu's screens, first to last (directory.regions, then _p2, _p3 ... by "98"). */
-    static List<String> regionScreens(Content c) {
+    static List<String> regionScreens(FlowSet flows) {
         List<String> screens = new ArrayList<>();
         String id = "directory.regions";
-        while (id != null && c.flows().node(id) != null) {
+        while (id != null && flows.node(id) != null) {
             screens.add(id);
-            id = c.flows().node(id).param(Node.MORE);
+            id = flows.node(id).param(Node.MORE);
         }
         return screens;
     }
 
     static String lastRegionsScreen(Content c) {
-        List<String> screens = regionScreens(c);
+        List<String> screens = regionScreens(c.flows());
         return screens.get(screens.size() - 1);
     }
 
     /** Where each option of the region menu leads, over all its screens. */
-    static List<String> regionTargets(Content c) {
+    static List<String> regionTargets(FlowSet flows) {
         List<String> targets = new ArrayList<>();
-        for (String id : regionScreens(c)) c.flows().node(id).options().forEach(o -> targets.add(o.go()));
+        for (String id : regionScreens(flows)) flows.node(id).options().forEach(o -> targets.add(o.go()));
         return targets;
     }
 
@@ -467,14 +467,14 @@ class DirectoryFlowTest {
         Content c = real();
         Spelling spelling = Spelling.GSM_SAFE_NY;
         Engine engine = engine(c, spelling);
-        List<String> targets = regionTargets(c);
+        List<String> targets = regionTargets(c.flows());
         List<String> expected = new ArrayList<>();
         Directory.REGIONS.forEach(r -> expected.add("directory.r_" + r));
         expected.add("directory.other_region");
         assertThat(targets).containsExactlyElementsOf(expected);
         assertThat(Directory.REGIONS).hasSize(20).contains("kidal", "menaka", "taoudenit", "bougouni", "koutiala", "san",
                 "nioro", "kita", "nara", "dioila", "bandiagara", "douentza");
-        for (String id : regionScreens(c)) assertThat(c.flows().node(id).options()).hasSizeLessThanOrEqualTo(7);
+        for (String id : regionScreens(c.flows())) assertThat(c.flows().node(id).options()).hasSizeLessThanOrEqualTo(7);
 
         Node san = c.flows().node("directory.r_san");
         assertThat(san.kind().name()).as("no service is sourced for San").isEqualTo("message");

@@ -74,7 +74,7 @@ class DirectoryTest {
     @ParameterizedTest(name = "{0}: ERROR on entry ''{1}'': ''…{2}…''")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             # fixture                   | entry  | the message says
-            unknown-region              | broken | region: 'bougouni' is unknown; use one of [bamako, kayes
+            unknown-region              | broken | region: 'timbuktu' is unknown; use one of [bamako, kayes
             missing-region              | broken | region: is missing
             unknown-category            | broken | category: 'legal' is unknown; use one of [economic, social, psychosocial]
             unknown-subcategory         | broken | subcategory: 'shelter' is unknown

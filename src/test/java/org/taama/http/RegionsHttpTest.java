@@ -79,7 +79,7 @@ class RegionsHttpTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            fr | San: nous ne connaissons pas encore de service | Numeros d'aide | rappeler
+            fr | San: aucun service connu ici                   | Numeros d'aide | rappeler
             bm | San: an ma sèriwusi si dòn yan                 | Dèmè nimòròw   | wele
             """)
     @DisplayName("the directory: every region on three screens; San has no service yet, says so, and offers the helplines and a call-back")
