@@ -138,18 +138,28 @@ public final class CampaignRoutes {
                 // Approving it would mean "send at once", which nobody reviewed.
                 return Future.failedFuture(new BadRequest(409, "send_at " + c.spec().sendAt() + " has passed; edit the campaign to set another"));
             }
-            String reason = action == Campaign.Action.REJECT ? reason(OperatorRoutes.json(ctx)) : null;
-            String now = java.time.Instant.now().toString();
-            Map<String, String> fields = new HashMap<>();
-            switch (action) {
-                case SUBMIT -> fields.put("submitted_at", now);
-                case APPROVE -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", ""));
-                case REJECT -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", reason));
-                default -> { }
+            if (action == Campaign.Action.APPROVE) {
+                return preview.of(c.spec()).compose(p -> p.getBoolean("approvable", true)
+                        ? moved(ctx, action, store, audit, op, c)
+                        : Future.failedFuture(new BadRequest(409, p.getString("refusal"))));
             }
-            return store.change(c, action.to, fields).compose(n -> audited(audit, op, action.id(), n, null));
+            return moved(ctx, action, store, audit, op, c);
         }).compose(c -> full(c, preview, store));
         OperatorRoutes.send(ctx, done, 200);
+    }
+
+    private static Future<Campaign> moved(RoutingContext ctx, Campaign.Action action, CampaignStore store, Audit audit, Operator op,
+                                          Campaign c) {
+        String reason = action == Campaign.Action.REJECT ? reason(OperatorRoutes.json(ctx)) : null;
+        String now = java.time.Instant.now().toString();
+        Map<String, String> fields = new HashMap<>();
+        switch (action) {
+            case SUBMIT -> fields.put("submitted_at", now);
+            case APPROVE -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", ""));
+            case REJECT -> fields.putAll(Map.of("decided_by", op.username(), "decided_at", now, "reason", reason));
+            default -> { }
+        }
+        return store.change(c, action.to, fields).compose(n -> audited(audit, op, action.id(), n, null));
     }
 
     private static String reason(JsonObject b) {

@@ -63,6 +63,8 @@ public final class CampaignSender implements AutoCloseable {
     static final String SYSTEM = "system";
     /** Approved campaigns looked at each second: those waiting for their time or being sent (others leave the index). */
     private static final int WATCHED = 1000;
+    /** Twilio's longest ValidityPeriod. */
+    static final int TWILIO_MAX_VALIDITY = 36_000;
     private static final int BATCH = 500;
     /** Taken at once by one node: at most 200, the outbox's capacity, and what its sender sends in {@link #ahead}. */
     private static final int IN_FLIGHT = 200;
@@ -115,6 +117,8 @@ public final class CampaignSender implements AutoCloseable {
     private final int attempts;
     private final Duration backoff;
     private final Duration claimIdle;
+    /** How long after it was queued a message may still go (SEND_VALIDITY_SECONDS); Twilio gets what is left. */
+    private final Duration validity;
     /** How far ahead a slot is booked: well inside the claim idle, so an entry waiting for its slot is never taken over. */
     private final Duration ahead;
     private final Clock clock;
@@ -131,7 +135,9 @@ public final class CampaignSender implements AutoCloseable {
     private volatile boolean closed;
 
     public CampaignSender(Vertx vertx, Redis redis, CampaignStore store, Audit audit, ConsentStore consent, SenderPace pace, TextCost cost,
-                          Outbox outbox, QuietHours quiet, int attempts, Duration backoff, Duration claimIdle, Clock clock) {
+                          Outbox outbox, QuietHours quiet, int attempts, Duration backoff, Duration claimIdle, Duration validity,
+                          Clock clock) {
+        this.validity = validity;
         this.vertx = vertx;
         this.redis = redis;
         this.store = store;
@@ -426,7 +432,10 @@ public final class CampaignSender implements AutoCloseable {
     private final Set<String> polling = new HashSet<>();
 
     Future<Void> poll(String sender) {
-        if (closed || !polling.add(sender)) return Future.succeededFuture();
+        if (closed) return Future.succeededFuture();
+        // No campaign message goes in the quiet hours: what waits is not even read (and may expire by morning).
+        if (quiet.contains(LocalDateTime.now(clock.withZone(QuietHours.ZONE)).toLocalTime())) return Future.succeededFuture();
+        if (!polling.add(sender)) return Future.succeededFuture();
         String stream = stream(sender);
         Future<List<StreamMessage<String, String>>> read = ensureGroup(stream)
                 .compose(v -> on(redis.commands().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer),
@@ -496,13 +505,16 @@ public final class CampaignSender implements AutoCloseable {
         String lang = m.getBody().get("l");
         int attempt = parse(m.getBody().get("a"));
         if (!CampaignStore.isId(id) || caller == null || lang == null) return ack(stream, m).mapEmpty();
+        long left = validity.toMillis() - (clock.millis() - queuedAt(m));
         return store.get(id).compose(c -> {
             if (c == null) return ack(stream, m).mapEmpty();
             if (c.status() == Campaign.Status.CANCELLED) return done(stream, m, c, caller, attempt, "n_skipped");
-            // Paused: stays pending, looked at again on the next poll.
-            if (c.status() == Campaign.Status.PAUSED) return Future.succeededFuture();
+            // Paused (or, queued by hand, not yet approved): stays pending, looked at again on the next poll.
+            if (c.status() == Campaign.Status.PAUSED || c.status() == Campaign.Status.SUBMITTED) return Future.succeededFuture();
             // A copy left over once every recipient was accounted for (finished): nothing to send or count.
             if (c.status() != Campaign.Status.APPROVED) return ack(stream, m).mapEmpty();
+            // Queued longer ago than a message may go (a backlog, a long pause): dropped, never sent late.
+            if (left < 1000) return done(stream, m, c, caller, attempt, "n_skipped");
             return consent.optedOut(caller).compose(out -> out ? done(stream, m, c, caller, attempt, "n_opted_out")
                     : claim(id, caller, attempt, m.getId()).compose(holder -> {
                         if (holder == null) return send(sender, stream, m, c, caller, lang, attempt);
@@ -529,8 +541,11 @@ public final class CampaignSender implements AutoCloseable {
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
                 if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
                 if (Boolean.TRUE.equals(now.resultAt(1))) return done(stream, m, c, caller, attempt, "n_opted_out").map((Outcome) null);
+                // Twilio may hold it only for what is left of its validity.
+                long left = validity.toMillis() - (clock.millis() - queuedAt(m));
+                if (left < 1000) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
                 return outbox.send(new Outgoing(c.spec().channel(), number, text.text(), c.spec().template(lang),
-                                c.spec().variables(lang), 0, CampaignStore.key(c.id())))
+                                c.spec().variables(lang), (int) Math.min(TWILIO_MAX_VALIDITY, left / 1000), CampaignStore.key(c.id())))
                         .recover(e -> Future.succeededFuture(Outcome.RETRY));
             })
                     .compose(outcome -> outcome == null ? Future.succeededFuture() : switch (outcome) {
@@ -633,6 +648,16 @@ public final class CampaignSender implements AutoCloseable {
     private int inFlightMax() {
         long perAhead = ahead.toNanos() / 1000 / Math.max(1, pace.intervalMicros());
         return (int) Math.max(1, Math.min(Math.min(IN_FLIGHT, outbox.capacity()), perAhead));
+    }
+
+    /** When the recipient was first queued ({@code t}, kept through retries), else the entry's own time. */
+    static long queuedAt(StreamMessage<String, String> m) {
+        try {
+            String t = m.getBody().get("t");
+            return t != null ? Long.parseLong(t) : Long.parseLong(m.getId().substring(0, m.getId().indexOf('-')));
+        } catch (RuntimeException e) {
+            return 0; // unreadable: as old as can be, so it is dropped rather than sent late
+        }
     }
 
     private static int parse(String a) {

@@ -24,11 +24,14 @@ public final class Preview {
     private final TextCost cost;
     private final Subscribers subscribers;
     private final int senderRate;
+    private final long validitySeconds;
     private final QuietHours quiet;
     private final Clock clock;
     private final Vertx vertx;
 
-    public Preview(Vertx vertx, TextCost cost, Subscribers subscribers, int senderRate, QuietHours quiet, Clock clock) {
+    /** @param validity how long a queued message may still go (SEND_VALIDITY_SECONDS): a longer send is not approved */
+    public Preview(Vertx vertx, TextCost cost, Subscribers subscribers, int senderRate, Duration validity, QuietHours quiet, Clock clock) {
+        this.validitySeconds = validity.toSeconds();
         this.vertx = vertx;
         this.cost = cost;
         this.subscribers = subscribers;
@@ -87,10 +90,21 @@ public final class Preview {
         LocalDateTime now = LocalDateTime.now(clock.withZone(QuietHours.ZONE)).withNano(0);
         LocalDateTime wanted = spec.sendAt() == null ? now : spec.sendAt();
         LocalDateTime starts = quiet.nextOpen(wanted);
+        boolean intoQuiet = starts.plusSeconds(seconds).isAfter(quiet.nextQuiet(starts));
+        String refusal = null;
+        if (seconds > validitySeconds) {
+            // Queued at once, the last would wait longer than Twilio may hold them: they would be dropped, not sent.
+            refusal = "at " + senderRate + " segments a second the send takes " + Duration.ofSeconds(seconds).toString().substring(2).toLowerCase()
+                    + ", longer than the " + validitySeconds + " s a queued message may still go (SEND_VALIDITY_SECONDS): "
+                    + "the last ones would be dropped; split the audience (fewer regions or one language) or shorten the text";
+        } else if (intoQuiet) {
+            refusal = "the send would run into the quiet hours (" + quiet + ", Bamako) at " + quiet.nextQuiet(starts)
+                    + " and the rest would wait past what a queued message may (SEND_VALIDITY_SECONDS): set send_at so it ends before";
+        }
         if (!starts.equals(wanted)) {
             warnings.add(warning("quiet_hours", null, "sending at " + wanted + " falls in the quiet hours (" + quiet
                     + ", Bamako): it waits until " + starts));
-        } else if (starts.plusSeconds(seconds).isAfter(quiet.nextQuiet(starts))) {
+        } else if (intoQuiet) {
             warnings.add(warning("quiet_hours", null, "at " + senderRate + " segments a second the send runs into the quiet hours ("
                     + quiet + ", Bamako) at " + quiet.nextQuiet(starts) + "; the rest waits for the morning"));
         }
@@ -99,6 +113,7 @@ public final class Preview {
                 .put("sender_rate", senderRate).put("estimated_seconds", seconds)
                 .put("estimated_duration", Duration.ofSeconds(seconds).toString())
                 .put("starts_at", starts.toString()).put("quiet_hours", quiet.toString())
+                .put("validity_seconds", validitySeconds).put("approvable", refusal == null).put("refusal", refusal)
                 .put("warnings", warnings);
     }
 

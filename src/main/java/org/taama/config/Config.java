@@ -51,6 +51,7 @@ public final class Config {
             "SENDER_THREADS",
             "SEND_ATTEMPTS",
             "SEND_CLAIM_IDLE",
+            "SEND_VALIDITY_SECONDS",
             "SESSION_TTL_SECONDS",
             "SMS_ALLOWED_COUNTRIES",
             "SMS_GSM_SAFE",
@@ -99,6 +100,7 @@ public final class Config {
     private final int senderThreads;
     private final int sendAttempts;
     private final Duration sendClaimIdle;
+    private final Duration sendValidity;
     private final int senderRate;
     private final int senderBurst;
     private final List<Cidr> trustedProxies;
@@ -152,6 +154,11 @@ public final class Config {
         this.sendClaimIdle = Duration.ofSeconds(integer("SEND_CLAIM_IDLE", 30));
         if (sendClaimIdle.toSeconds() < 1 || sendClaimIdle.toSeconds() > 3600) {
             throw new IllegalArgumentException("SEND_CLAIM_IDLE must be 1 to 3600 seconds");
+        }
+        // Twilio's ValidityPeriod is 1 to 36,000 s (error 90007 beyond); 4 hours was its own default once.
+        this.sendValidity = Duration.ofSeconds(integer("SEND_VALIDITY_SECONDS", 14_400));
+        if (sendValidity.toSeconds() < 1 || sendValidity.toSeconds() > 36_000) {
+            throw new IllegalArgumentException("SEND_VALIDITY_SECONDS must be 1 to 36000 (Twilio keeps a message at most 10 hours)");
         }
         // Read here, not when a campaign first sends: a bad pace is refused at start.
         this.senderRate = integer("SENDER_RATE", 10);
@@ -241,6 +248,12 @@ public final class Config {
      * is taken over (never sent twice: the marker says it was taken).
      */
     public Duration sendClaimIdle() { return sendClaimIdle; }
+    /**
+     * How long after it was queued a campaign message may still go (SEND_VALIDITY_SECONDS, default
+     * 14400): Twilio gets what is left of it as ValidityPeriod, an older one is skipped, and a campaign
+     * that would take longer at SENDER_RATE is not approved.
+     */
+    public Duration sendValidity() { return sendValidity; }
     /**
      * Our own reverse proxies (TRUSTED_PROXIES, CIDR list, default none): the only peers whose
      * X-Forwarded-For is believed, on every route.

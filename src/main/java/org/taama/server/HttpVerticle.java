@@ -73,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
         OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers(), app.clientAddress()::of);
         CampaignRoutes.mount(router, app.accounts(), app.cases().audit(), new CampaignStore(app.redis(), Clock.systemUTC()),
                 new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),
-                        app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
+                        app.config().sendValidity(), app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
         SimulatorRoutes.mount(router, app.accounts(), app.cases().audit(), app.simulator(), app.contentScreens());
         QuizRoutes.mount(router, app.accounts(), app.cases().audit(), app.quizzes());
         router.route().failureHandler(this::failure);

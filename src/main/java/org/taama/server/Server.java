@@ -249,7 +249,7 @@ public final class Server implements AutoCloseable {
         };
         return new CampaignSender(vertx, redis, new CampaignStore(redis, Clock.systemUTC()), audit, consent, SenderPace.from(redis, config),
                 new TextCost(config), outbox, config.quietHours(), config.sendAttempts(), Duration.ofMillis(500),
-                config.sendClaimIdle(), Clock.systemUTC());
+                config.sendClaimIdle(), config.sendValidity(), Clock.systemUTC());
     }
 
     /** 21610 opts out (TwilioSender already did); 429, 5xx, a time-out are worth another try (a full pool costs no attempt); any other refusal is not. */

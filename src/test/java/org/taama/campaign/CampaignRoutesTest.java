@@ -491,6 +491,34 @@ class CampaignRoutesTest {
     }
 
     @Test
+    void aCampaignLongerToSendThanAMessageMayWaitIsNotApproved() throws Exception {
+        // One segment a second, and a queued message may wait 2 s: three recipients take 3 s.
+        try (Server slow = TestServers.start(Map.of("SENDER_RATE", "1", "SEND_VALIDITY_SECONDS", "2"))) {
+            String region = region();
+            subscribe(3, "sms", "fr", region);
+            String author = newAccount("volunteer");
+            String operator = newAccount("operator");
+            String id = post("/api/campaigns", author, sms(region)).json().getString("id");
+            assertThat(post("/api/campaigns/" + id + "/submit", author, null).status()).isEqualTo(200);
+            JsonObject preview = call(slow, "GET", "/api/campaigns/" + id + "/preview", operator, null).json();
+            assertThat(preview.getLong("estimated_seconds")).isEqualTo(3);
+            assertThat(preview.getBoolean("approvable")).isFalse();
+            Reply refused = call(slow, "POST", "/api/campaigns/" + id + "/approve", operator, "{}");
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.error()).contains("SEND_VALIDITY_SECONDS").contains("split");
+            assertThat(get("/api/campaigns/" + id, operator).json().getString("status")).isEqualTo("submitted");
+
+            // Two recipients fit: 2 s.
+            String fits = region();
+            subscribe(2, "sms", "fr", fits);
+            String ok = post("/api/campaigns", author, sms(fits)).json().getString("id");
+            post("/api/campaigns/" + ok + "/submit", author, null);
+            assertThat(call(slow, "GET", "/api/campaigns/" + ok + "/preview", operator, null).json().getBoolean("approvable")).isTrue();
+            assertThat(call(slow, "POST", "/api/campaigns/" + ok + "/approve", operator, "{}").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aWhatsAppCampaignMayNameATemplateAndVariablesPerLanguage() throws Exception {
         String fr = "HX" + "f".repeat(32);
         String bm = "HX" + "b".repeat(32);

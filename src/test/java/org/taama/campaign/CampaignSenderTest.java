@@ -59,6 +59,8 @@ class CampaignSenderTest {
     static final String ADMIN_PASS = "admin-password-" + UUID.randomUUID();
 
     static Vertx vertx;
+    /** Quiet hours well away from now, so nothing waits for the morning. */
+    static String quiet;
     static FakeTwilio fake;
     static Server a;
     static Server b;
@@ -73,7 +75,7 @@ class CampaignSenderTest {
         fake = FakeTwilio.start(vertx, SID, TOKEN);
         // Quiet hours well away from now, whenever the suite runs.
         LocalTime now = LocalTime.now(QuietHours.ZONE);
-        String quiet = now.plusHours(6).withSecond(0).withNano(0).toString() + "-" + now.plusHours(7).withSecond(0).withNano(0);
+        quiet = now.plusHours(6).withSecond(0).withNano(0).toString() + "-" + now.plusHours(7).withSecond(0).withNano(0);
         Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
                 "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SENDER_THREADS", "2",
                 "QUIET_HOURS", quiet, "ADMIN_USERNAME", ADMIN, "ADMIN_PASSWORD", ADMIN_PASS));
@@ -174,7 +176,8 @@ class CampaignSenderTest {
         Map<String, String> orphan = subscribe(1, "bm", region());
         String id = submitted(region);
         Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
-                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1"));
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
+                "QUIET_HOURS", quiet));
         try (Server c = TestServers.start(env)) {
             // A node that took the entry and died at once: it is pending to a consumer that never comes back.
             // (a and b take over after the default 30 s only; c after 1 s.) Counted in before the campaign
@@ -454,7 +457,7 @@ class CampaignSenderTest {
                     public int capacity() {
                         return 1;
                     }
-                }, config.quietHours(), 3, Duration.ofMillis(500), Duration.ofSeconds(3), Clock.systemUTC());
+                }, config.quietHours(), 3, Duration.ofMillis(500), Duration.ofSeconds(3), config.sendValidity(), Clock.systemUTC());
         dying.snapshotBatch = 10;
         dying.stopsAtBatch = 2; // two batches counted, the third added to the stream but not counted: then it dies
         try {
@@ -483,6 +486,33 @@ class CampaignSenderTest {
                 .doesNotContainKey("snapshot_cursor").doesNotContainEntry("snapshot", dying.consumer());
         assertThat(Await.result(a.redis().keys(CampaignSender.queuedSet(id)))).as("the copy's own set is gone").isEmpty();
         assertThat(finishes(id)).hasSize(1);
+    }
+
+    @Test
+    void aMessageQueuedLongerAgoThanItsValidityIsSkippedAndTwilioGetsWhatIsLeftOfIt() throws Exception {
+        String region = region();
+        Map<String, String> numbers = subscribe(2, "fr", region);
+        Map<String, String> stale = subscribe(1, "fr", region()); // only the old entry names this one
+        String id = submitted(region);
+        // An entry queued five hours ago (a backlog, a long pause): past SEND_VALIDITY_SECONDS' 4 hours.
+        long fiveHoursAgo = System.currentTimeMillis() - Duration.ofHours(5).toMillis();
+        Await.result(a.redis().eval("""
+                redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'fr', 'a', '1', 't', ARGV[3])
+                redis.call('HINCRBY', KEYS[2], 'n_audience', 1)
+                redis.call('HINCRBY', KEYS[2], 'n_queued', 1)
+                return 1
+                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM), CampaignStore.key(id)},
+                id, callers.of(stale.keySet().iterator().next()), Long.toString(fiveHoursAgo)));
+        assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+        until(() -> "finished".equals(campaign(id).getString("status")), "finished");
+
+        assertThat(mine(stale)).as("never sent late").isEmpty();
+        JsonObject c = counts(id);
+        assertThat(c.getLong("sent")).isEqualTo(2);
+        assertThat(c.getLong("skipped")).isEqualTo(1);
+        List<FakeTwilio.Received> sent = fake.requests().stream().filter(r -> numbers.containsKey(r.field("To"))).toList();
+        assertThat(sent).hasSize(2).allSatisfy(r -> assertThat(Integer.parseInt(r.field("ValidityPeriod")))
+                .as("what is left of 4 hours").isBetween(14_400 - 120, 14_400));
     }
 
     @Test

@@ -48,6 +48,16 @@ class ConfigTest {
     }
 
     @Test
+    void sendValidity() {
+        assertThat(Config.from(Map.of()).sendValidity()).isEqualTo(Duration.ofHours(4));
+        assertThat(Config.from(Map.of("SEND_VALIDITY_SECONDS", "36000")).sendValidity()).isEqualTo(Duration.ofHours(10));
+        for (String bad : new String[] {"0", "-5", "36001", "4h", "1e3"}) {
+            assertThatThrownBy(() -> Config.from(Map.of("SEND_VALIDITY_SECONDS", bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SEND_VALIDITY_SECONDS");
+        }
+    }
+
+    @Test
     @DisplayName("an empty environment gives the defaults a developer wants on a laptop")
     void defaults() {
         Config c = Config.from(Map.of());
