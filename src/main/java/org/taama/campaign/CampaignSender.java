@@ -171,12 +171,7 @@ public final class CampaignSender implements AutoCloseable {
         vertx.runOnContext(v -> {
             timers.add(vertx.setPeriodic(every.toMillis(), t -> snapshotDue()
                     .onFailure(e -> LOG.warn("looking for due campaigns failed: {}", e.toString()))));
-            timers.add(vertx.setPeriodic(poll.toMillis(), t -> {
-                for (String channel : List.of("sms", "whatsapp")) {
-                    String sender = outbox.sender(channel);
-                    if (sender != null) poll(sender).onFailure(e -> LOG.warn("reading the send stream failed: {}", e.toString()));
-                }
-            }));
+            timers.add(vertx.setPeriodic(poll.toMillis(), t -> tick(poll)));
         });
     }
 
@@ -382,6 +377,7 @@ public final class CampaignSender implements AutoCloseable {
                 LOG.info("campaign {}: another node took the snapshot over", c.id());
                 return Future.succeededFuture();
             }
+            wake(stream);
             if (state == 0) return copy(c, stream, segments, next, from, batchNo + 1);
             return counted(c).compose(n -> {
                 LOG.info("campaign {}: {} recipients queued{}", c.id(), n, state == 3 ? " (cancelled meanwhile)" : "");
@@ -430,50 +426,107 @@ public final class CampaignSender implements AutoCloseable {
     // ---------------------------------------------------------------- sending
 
     private final Set<String> polling = new HashSet<>();
+    /** Per stream: when it is next read (System.nanoTime), and how long the wait is while it stays idle. */
+    private final Map<String, long[]> cadence = new HashMap<>();
+    /** Per stream: when dead nodes' entries were last looked for (System.nanoTime). */
+    private final Map<String, Long> lastClaim = new HashMap<>();
+    /** Entries this node left pending (paused campaign): read again from its own pending list. */
+    private final Set<String> parked = new HashSet<>();
 
-    Future<Void> poll(String sender) {
-        if (closed) return Future.succeededFuture();
-        // No campaign message goes in the quiet hours: what waits is not even read (and may expire by morning).
-        if (quiet.contains(LocalDateTime.now(clock.withZone(QuietHours.ZONE)).toLocalTime())) return Future.succeededFuture();
-        if (!polling.add(sender)) return Future.succeededFuture();
-        String stream = stream(sender);
-        Future<List<StreamMessage<String, String>>> read = ensureGroup(stream)
-                .compose(v -> on(redis.commands().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer),
-                        claimIdle, "0").count(100))))
-                .compose(claimed -> on(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(100),
-                        XReadArgs.StreamOffset.from(stream, "0"))))
-                .compose(pending -> {
-                    // Paused entries stay pending: while many do, nothing new is taken.
-                    int room = inFlightMax() - inFlight.size();
-                    if (pending.size() >= 100 || room <= 0) return Future.succeededFuture(pending);
-                    return on(redis.commands().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(room),
-                            XReadArgs.StreamOffset.lastConsumed(stream))).map(fresh -> {
-                        if (fresh.size() >= room) more.add(sender);
-                        else more.remove(sender);
-                        List<StreamMessage<String, String>> all = new ArrayList<>(pending);
-                        all.addAll(fresh);
-                        return all;
-                    });
-                });
-        return read.map(entries -> {
-            dispatch(sender, stream, entries);
-            return (Void) null;
-        }).onComplete(ar -> polling.remove(sender));
+    /** An idle stream is read at most this seldom: what a new campaign waits on another node, and a resume on any. */
+    static final Duration IDLE_POLL = Duration.ofSeconds(1);
+
+    /** Reads each sender's stream when its turn has come: every tick while busy, backing off to once a second while idle. */
+    private void tick(Duration poll) {
+        long now = System.nanoTime();
+        for (String channel : List.of("sms", "whatsapp")) {
+            String sender = outbox.sender(channel);
+            if (sender == null) continue;
+            long[] c = cadence.computeIfAbsent(stream(sender), k -> new long[] {0, poll.toNanos()});
+            if (now - c[0] < 0) continue;
+            poll(sender).onComplete(ar -> {
+                if (ar.failed()) LOG.warn("reading the send stream failed: {}", ar.cause().toString());
+                boolean busy = ar.succeeded() && ar.result();
+                c[1] = busy ? poll.toNanos() : Math.min(IDLE_POLL.toNanos(), c[1] * 2);
+                c[0] = System.nanoTime() + (busy ? 0 : c[1]);
+            });
+        }
     }
 
-    private void dispatch(String sender, String stream, List<StreamMessage<String, String>> entries) {
+    /** New entries in a stream (queued here): read it at the next tick. */
+    private void wake(String stream) {
+        long[] c = cadence.get(stream);
+        if (c != null) {
+            c[0] = 0;
+            c[1] = Math.min(c[1], Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    /**
+     * One read of a sender's stream; true when it found work. Dead nodes' entries are looked for at most
+     * once a second, this node's own pending list only while it holds parked entries, and new entries
+     * while it has room; never a blocking read (the connection is shared).
+     */
+    Future<Boolean> poll(String sender) {
+        if (closed) return Future.succeededFuture(false);
+        // No campaign message goes in the quiet hours: what waits is not even read (and may expire by morning).
+        if (quiet.contains(LocalDateTime.now(clock.withZone(QuietHours.ZONE)).toLocalTime())) return Future.succeededFuture(false);
+        if (!polling.add(sender)) return Future.succeededFuture(true);
+        String stream = stream(sender);
+        Consumer<String> me = Consumer.from(GROUP, consumer);
+        long now = System.nanoTime();
+        boolean claimNow = now - lastClaim.getOrDefault(stream, now - IDLE_POLL.toNanos()) >= IDLE_POLL.toNanos();
+        List<StreamMessage<String, String>> found = new ArrayList<>();
+        Future<Void> read = ensureGroup(stream)
+                .compose(v -> {
+                    if (!claimNow) return Future.succeededFuture();
+                    lastClaim.put(stream, now);
+                    return on(redis.commands().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(me, claimIdle, "0").count(100)))
+                            .map(claimed -> {
+                                found.addAll(claimed.getMessages());
+                                return null;
+                            });
+                })
+                .compose(v -> parked.isEmpty() ? Future.succeededFuture()
+                        : on(redis.commands().xreadgroup(me, XReadArgs.Builder.count(Math.min(1000, inFlight.size() + parked.size() + 1)),
+                                XReadArgs.StreamOffset.from(stream, "0"))).map(pending -> {
+                            for (StreamMessage<String, String> m : pending) if (parked.contains(m.getId())) found.add(m);
+                            return null;
+                        }))
+                .compose(v -> {
+                    // Paused entries stay pending: while many do, nothing new is taken.
+                    int room = inFlightMax() - inFlight.size();
+                    if (parked.size() >= 100 || room <= 0) return Future.succeededFuture(false);
+                    return on(redis.commands().xreadgroup(me, XReadArgs.Builder.count(room), XReadArgs.StreamOffset.lastConsumed(stream)))
+                            .map(fresh -> {
+                                if (fresh.size() >= room) more.add(sender);
+                                else more.remove(sender);
+                                found.addAll(fresh);
+                                return !fresh.isEmpty();
+                            });
+                }).mapEmpty();
+        return read.map(v -> dispatch(sender, stream, found) || !inFlight.isEmpty()).onComplete(ar -> polling.remove(sender));
+    }
+
+    /** Hands entries over; true when any was new work (not a parked entry looked at again). */
+    private boolean dispatch(String sender, String stream, List<StreamMessage<String, String>> entries) {
+        boolean work = false;
+        // One read of each campaign for the whole batch (a paused one's parked entries are many).
+        Map<String, Future<Campaign>> campaigns = new HashMap<>();
         for (StreamMessage<String, String> m : entries) {
             if (m.getBody() == null || m.getBody().isEmpty()) {
                 ack(stream, m); // nothing to send: never left pending
                 continue;
             }
             if (!inFlight.add(m.getId())) continue;
-            handle(sender, stream, m).onComplete(ar -> {
+            work |= !parked.remove(m.getId());
+            handle(sender, stream, m, campaigns).onComplete(ar -> {
                 inFlight.remove(m.getId());
                 if (ar.failed()) LOG.warn("campaign entry {} failed, left pending: {}", m.getId(), ar.cause().toString());
                 refill(sender, stream);
             });
         }
+        return work;
     }
 
     /** Senders whose stream held more new entries than the node had room for at its last read. */
@@ -499,18 +552,21 @@ public final class CampaignSender implements AutoCloseable {
         });
     }
 
-    private Future<Void> handle(String sender, String stream, StreamMessage<String, String> m) {
+    private Future<Void> handle(String sender, String stream, StreamMessage<String, String> m, Map<String, Future<Campaign>> campaigns) {
         String id = m.getBody().get("c");
         String caller = m.getBody().get("to");
         String lang = m.getBody().get("l");
         int attempt = parse(m.getBody().get("a"));
         if (!CampaignStore.isId(id) || caller == null || lang == null) return ack(stream, m).mapEmpty();
         long left = validity.toMillis() - (clock.millis() - queuedAt(m));
-        return store.get(id).compose(c -> {
+        return campaigns.computeIfAbsent(id, store::get).compose(c -> {
             if (c == null) return ack(stream, m).mapEmpty();
             if (c.status() == Campaign.Status.CANCELLED) return done(stream, m, c, caller, attempt, "n_skipped");
             // Paused (or, queued by hand, not yet approved): stays pending, looked at again on the next poll.
-            if (c.status() == Campaign.Status.PAUSED || c.status() == Campaign.Status.SUBMITTED) return Future.succeededFuture();
+            if (c.status() == Campaign.Status.PAUSED || c.status() == Campaign.Status.SUBMITTED) {
+                parked.add(m.getId());
+                return Future.succeededFuture();
+            }
             // A copy left over once every recipient was accounted for (finished): nothing to send or count.
             if (c.status() != Campaign.Status.APPROVED) return ack(stream, m).mapEmpty();
             // Queued longer ago than a message may go (a backlog, a long pause): dropped, never sent late.
@@ -539,7 +595,10 @@ public final class CampaignSender implements AutoCloseable {
                     consent.optedOut(caller))).compose(now -> {
                 String status = now.resultAt(0);
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
-                if (!Campaign.Status.APPROVED.id().equals(status)) return handBack(c.id(), caller, attempt).map((Outcome) null);
+                if (!Campaign.Status.APPROVED.id().equals(status)) {
+                    parked.add(m.getId());
+                    return handBack(c.id(), caller, attempt).map((Outcome) null);
+                }
                 if (Boolean.TRUE.equals(now.resultAt(1))) return done(stream, m, c, caller, attempt, "n_opted_out").map((Outcome) null);
                 // Twilio may hold it only for what is left of its validity.
                 long left = validity.toMillis() - (clock.millis() - queuedAt(m));
@@ -620,7 +679,10 @@ public final class CampaignSender implements AutoCloseable {
         return vertx.timer(delay)
                 .compose(v -> handBack(id, caller, next))
                 .compose(v -> on(redis.commands().xadd(stream, again)))
-                .compose(v -> ack(stream, m)).mapEmpty();
+                .compose(v -> {
+                    wake(stream);
+                    return ack(stream, m);
+                }).mapEmpty();
     }
 
     /** Counts the recipient under {@code count} (once, whatever copies there are), then acknowledges and drops the entry. */
@@ -642,6 +704,7 @@ public final class CampaignSender implements AutoCloseable {
             """);
 
     private Future<Long> ack(String stream, StreamMessage<String, String> m) {
+        parked.remove(m.getId());
         return redis.run(ACK, ScriptOutputType.INTEGER, new String[] {stream}, GROUP, m.getId());
     }
 

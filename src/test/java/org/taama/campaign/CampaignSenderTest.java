@@ -516,6 +516,38 @@ class CampaignSenderTest {
     }
 
     @Test
+    void anIdleNodeReadsItsSendersStreamsAboutOnceASecond() throws Exception {
+        String stream = CampaignSender.stream(FROM);
+        until(() -> Await.result(Future.fromCompletionStage(a.redis().commands().xlen(stream))) == 0, "nothing left to send");
+        Thread.sleep(1200); // long enough for both nodes to back off
+        long before = streamReads();
+        Thread.sleep(2000);
+        long reads = streamReads() - before;
+        // Two nodes, two senders (SMS and WhatsApp) each, a read of new entries and a look for dead nodes' a second:
+        // 16 in 2 s, and a little slack; polling every 100 ms made it 240.
+        assertThat(reads).isLessThanOrEqualTo(24);
+
+        // A new campaign is still picked up at once, and sent in full.
+        String region = region();
+        Map<String, String> numbers = subscribe(3, "fr", region);
+        String id = approved(region);
+        until(() -> finished(id), "sent");
+        assertThat(mine(numbers)).hasSize(3);
+    }
+
+    /** XREADGROUP and XAUTOCLAIM calls Redis has answered so far. */
+    static long streamReads() {
+        String info = Await.result(Future.fromCompletionStage(a.redis().commands().info("commandstats")));
+        long n = 0;
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("cmdstat_xreadgroup:") || line.startsWith("cmdstat_xautoclaim:")) {
+                n += Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+            }
+        }
+        return n;
+    }
+
+    @Test
     void acknowledgedEntriesLeaveTheStream() throws Exception {
         String region = region();
         Map<String, String> numbers = subscribe(30, "bm", region);
