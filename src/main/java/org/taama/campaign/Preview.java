@@ -97,7 +97,9 @@ public final class Preview {
             refusal = "at " + senderRate + " segments a second the send takes " + Duration.ofSeconds(seconds).toString().substring(2).toLowerCase()
                     + ", longer than the " + validitySeconds + " s a queued message may still go (SEND_VALIDITY_SECONDS): "
                     + "the last ones would be dropped; split the audience (fewer regions or one language) or shorten the text";
-        } else if (intoQuiet) {
+        } else if (intoQuiet && Duration.between(quiet.nextQuiet(starts), quiet.nextOpen(quiet.nextQuiet(starts))).toSeconds()
+                >= validitySeconds) {
+            // The rest waits out the night: longer than a queued message may, so it would be dropped in the morning.
             refusal = "the send would run into the quiet hours (" + quiet + ", Bamako) at " + quiet.nextQuiet(starts)
                     + " and the rest would wait past what a queued message may (SEND_VALIDITY_SECONDS): set send_at so it ends before";
         }

@@ -519,6 +519,33 @@ class CampaignRoutesTest {
     }
 
     @Test
+    void aCampaignThatWouldWaitOutTheQuietHoursLongerThanAMessageMayIsNotApproved() throws Exception {
+        // Quiet hours start in one or two minutes; 12 recipients of an 11-segment text take 132 s at one a second.
+        LocalDateTime now = LocalDateTime.now(QuietHours.ZONE).withSecond(0).withNano(0);
+        String start = now.plusMinutes(2).toLocalTime().toString();
+        String longNight = start + "-" + now.plusMinutes(2).plusHours(5).toLocalTime();   // 5 h: longer than 4 h of validity
+        String shortNight = start + "-" + now.plusMinutes(2).plusHours(1).toLocalTime();  // 1 h: the rest still goes
+        String region = region();
+        subscribe(12, "sms", "fr", region);
+        String author = newAccount("volunteer");
+        String operator = newAccount("operator");
+        JsonObject body = sms(region).put("texts", new JsonObject().put("fr", "Vos droits. ".repeat(133)).put("bm", BM));
+        body.getJsonObject("audience").put("languages", List.of("fr"));
+        String id = post("/api/campaigns", author, body).json().getString("id");
+        post("/api/campaigns/" + id + "/submit", author, null);
+        try (Server s = TestServers.start(Map.of("SENDER_RATE", "1", "QUIET_HOURS", longNight))) {
+            JsonObject p = call(s, "GET", "/api/campaigns/" + id + "/preview", operator, null).json();
+            assertThat(p.getLong("estimated_seconds")).isEqualTo(132);
+            Reply refused = call(s, "POST", "/api/campaigns/" + id + "/approve", operator, "{}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.error()).contains("quiet hours").contains("send_at");
+        }
+        try (Server s = TestServers.start(Map.of("SENDER_RATE", "1", "QUIET_HOURS", shortNight))) {
+            assertThat(call(s, "POST", "/api/campaigns/" + id + "/approve", operator, "{}").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aWhatsAppCampaignMayNameATemplateAndVariablesPerLanguage() throws Exception {
         String fr = "HX" + "f".repeat(32);
         String bm = "HX" + "b".repeat(32);
