@@ -152,35 +152,6 @@ public final class Subscribers {
         });
     }
 
-    /**
-     * Everyone with live consent a campaign on {@code channel} reaches in these languages and regions
-     * (no region: every region), as caller hash → language, read a page at a time.
-     */
-    public Future<java.util.Map<String, String>> members(String channel, Collection<String> langs, Collection<String> regions) {
-        return redis.smembers(SEGMENTS).compose(all -> {
-            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-            Future<Void> chain = Future.succeededFuture();
-            for (String s : all) {
-                String[] p = s.split(":", 3);
-                if (p.length != 3 || !p[0].equals(channel) || !langs.contains(p[1])) continue;
-                if (!regions.isEmpty() && !regions.contains(p[2])) continue;
-                chain = chain.compose(v -> page(key(s), p[1], 0, out));
-            }
-            return chain.map(out);
-        });
-    }
-
-    private Future<Void> page(String key, String lang, long offset, java.util.Map<String, String> out) {
-        int size = 1000;
-        return Future.fromCompletionStage(redis.commands().zrangebyscore(key,
-                        io.lettuce.core.Range.create((double) clock.millis(), Double.POSITIVE_INFINITY),
-                        io.lettuce.core.Limit.create(offset, size)), redis.vertx().getOrCreateContext())
-                .compose(l -> {
-                    for (String c : l) out.putIfAbsent(c, lang);
-                    return l.size() < size ? Future.succeededFuture() : page(key, lang, offset + size, out);
-                });
-    }
-
     /** The segments a campaign on {@code channel} reaches in these languages and regions, in name order. */
     public Future<List<String>> segments(String channel, Collection<String> langs, Collection<String> regions) {
         return redis.smembers(SEGMENTS).map(all -> {
