@@ -515,6 +515,7 @@ class CampaignRoutesTest {
             post("/api/campaigns/" + ok + "/submit", author, null);
             assertThat(call(slow, "GET", "/api/campaigns/" + ok + "/preview", operator, null).json().getBoolean("approvable")).isTrue();
             assertThat(call(slow, "POST", "/api/campaigns/" + ok + "/approve", operator, "{}").status()).isEqualTo(200);
+            assertThat(call(slow, "POST", "/api/campaigns/" + ok + "/cancel", operator, "{}").status()).isEqualTo(200);
         }
     }
 
@@ -542,6 +543,8 @@ class CampaignRoutesTest {
         }
         try (Server s = TestServers.start(Map.of("SENDER_RATE", "1", "QUIET_HOURS", shortNight))) {
             assertThat(call(s, "POST", "/api/campaigns/" + id + "/approve", operator, "{}").status()).isEqualTo(200);
+            // Not left approved: a sending server of a later test would send its 132 segments first.
+            assertThat(call(s, "POST", "/api/campaigns/" + id + "/cancel", operator, "{}").status()).isEqualTo(200);
         }
     }
 
