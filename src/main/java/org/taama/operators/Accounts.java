@@ -157,6 +157,30 @@ public final class Accounts {
                         : Future.failedFuture(new BadRequest(409, "username is taken")));
     }
 
+    /**
+     * Every account, by username: role and when it was made (never its password hash). Walked with
+     * SCAN, so it costs Redis nothing blocking; accounts are a team's, a few hundred at most.
+     */
+    public Future<java.util.List<io.vertx.core.json.JsonObject>> list() {
+        String prefix = key("");
+        return redis.scan(prefix + "*").compose(keys -> {
+            java.util.List<String> names = keys.stream().map(k -> k.substring(prefix.length()))
+                    .filter(n -> USERNAME.matcher(n).matches()).sorted().toList();
+            java.util.List<Future<java.util.List<String>>> reads = names.stream()
+                    .map(n -> redis.hmget(key(n), "role", "created_at")).toList();
+            return Future.all(reads).map(all -> {
+                java.util.List<io.vertx.core.json.JsonObject> out = new java.util.ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    java.util.List<String> v = reads.get(i).result();
+                    if (v == null || Role.of(v.get(0)) == null) continue; // gone meanwhile, or not an account
+                    out.add(new io.vertx.core.json.JsonObject().put("username", names.get(i)).put("role", v.get(0))
+                            .put("created_at", v.get(1)));
+                }
+                return out;
+            });
+        });
+    }
+
     // ---------------------------------------------------------------- tokens
 
     /**

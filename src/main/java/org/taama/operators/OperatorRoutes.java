@@ -35,6 +35,7 @@ import java.util.function.Function;
  * POST /api/login                 {username, password} → {token, expires_in, role}
  * POST /api/logout                                     → 204
  * POST /api/operators      admin  {username, password, role} → 201 {username, role}
+ * GET  /api/operators      admin  → {accounts: [{username, role, created_at}]} by username (counted in the audit)
  * GET  /api/cases?status=new&amp;page=0&amp;size=50   → {status, page, size, total, cases}
  * GET  /api/cases/:id             → the case, number masked; notes for its claimer or an admin (audited)
  * POST /api/cases/:id/claim       → the case
@@ -95,6 +96,8 @@ public final class OperatorRoutes {
             send(ctx, accounts.create(user(ctx), string(b, "username"), string(b, "password"), string(b, "role"))
                     .map(op -> new JsonObject().put("username", op.username()).put("role", op.role().id())), 201);
         });
+        route(failure, router.get("/api/operators"), admin, ctx -> send(ctx, audit.count(user(ctx), "operators:list", null)
+                .compose(v -> accounts.list()).map(l -> new JsonObject().put("accounts", new JsonArray(List.copyOf(l)))), 200));
         route(failure, router.get("/api/cases"), staff, ctx -> {
             String status = query(ctx, "status", "new");
             int page = integer(ctx, "page", 0);

@@ -88,6 +88,29 @@ class OperatorRoutesTest {
     }
 
     @Test
+    void adminListsTheAccountsWithTheirRolesAndNeverTheirPasswords() throws Exception {
+        String name = "vol-" + OpsServer.suffix();
+        assertThat(ops.post("/api/operators", admin, new JsonObject().put("username", name)
+                .put("password", "a-good-long-password").put("role", "volunteer")).status()).isEqualTo(201);
+        // Not an account, though under the same prefix: never listed.
+        await(ops.redis.hset(Accounts.key("Not An Account"), java.util.Map.of("role", "admin")));
+        await(ops.redis.hset(Accounts.key("no-role-" + OpsServer.suffix()), java.util.Map.of("password", "x")));
+        var r = ops.get("/api/operators", admin);
+        assertThat(r.status()).isEqualTo(200);
+        JsonArray accounts = r.json().getJsonArray("accounts");
+        List<String> names = accounts.stream().map(a -> ((JsonObject) a).getString("username")).toList();
+        assertThat(names).contains(name, ops.adminUser).isSorted().doesNotContain("Not An Account")
+                .noneMatch(n -> n.startsWith("no-role-"));
+        JsonObject mine = accounts.stream().map(a -> (JsonObject) a).filter(a -> name.equals(a.getString("username"))).findFirst().orElseThrow();
+        assertThat(mine.getString("role")).isEqualTo("volunteer");
+        assertThat(mine.getString("created_at")).isNotBlank();
+        assertThat(r.body()).doesNotContain("pbkdf2").doesNotContain("password");
+        String op = ops.newOperator(admin, "op-" + OpsServer.suffix());
+        assertThat(ops.get("/api/operators", op).status()).isEqualTo(403);
+        assertThat(ops.get("/api/operators", null).status()).isEqualTo(401);
+    }
+
+    @Test
     void adminCreatesOperatorsWithRules() throws Exception {
         String name = "op-" + OpsServer.suffix();
         var r = ops.post("/api/operators", admin, new JsonObject().put("username", name)
