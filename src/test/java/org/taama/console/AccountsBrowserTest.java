@@ -61,6 +61,6 @@ class AccountsBrowserTest {
         browser.atPath("/");
         browser.signIn(name, password);
         browser.atPath("/campaigns");
-        assertThat(browser.all("#nav a")).extracting(a -> a.getAttribute("data-page")).containsExactly("campaigns", "simulator");
+        assertThat(browser.all("#nav a")).extracting(a -> a.getAttribute("data-page")).containsExactly("campaigns", "simulator", "content");
     }
 }
