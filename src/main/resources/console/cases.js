@@ -187,13 +187,13 @@
     var numberSlot = el('div', { id: 'number-slot' });
     numberSlot.appendChild(el('h3', {}, T.t('cases.number')));
     if (c.status === 'closed') {
-      numberSlot.appendChild(el('p', { 'class': 'muted' }, c.number || '—'));
+      numberSlot.appendChild(el('p', { 'class': 'muted' }, '—'));
     } else if (mine) {
       var reveal = el('button', { type: 'button', id: 'reveal', 'class': 'button primary' }, T.t('cases.reveal'));
       reveal.addEventListener('click', function () { revealNumber(c, numberSlot, reveal); });
-      numberSlot.appendChild(el('p', {}, el('span', { 'class': 'mono muted' }, c.number || '••••'), ' ', reveal));
+      numberSlot.appendChild(el('p', {}, el('span', { 'class': 'mono muted' }, '•• •• •• ••'), ' ', reveal));
     } else {
-      numberSlot.appendChild(el('p', { 'class': 'muted' }, el('span', { 'class': 'mono' }, c.number || '••••'), ' · ',
+      numberSlot.appendChild(el('p', { 'class': 'muted' }, el('span', { 'class': 'mono' }, '•• •• •• ••'), ' · ',
         T.t('cases.reveal.claimFirst')));
     }
     body.appendChild(numberSlot);

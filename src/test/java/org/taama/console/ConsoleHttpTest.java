@@ -335,8 +335,13 @@ class ConsoleHttpTest {
             assertThat(change.status()).as(c).isEqualTo(401);
         }
         // Headers past the server's limit are refused whole, not half read.
-        Reply huge = console.get("/api/me", Map.of("Cookie", "taama_session=" + "A".repeat(20_000)));
-        assertThat(huge.status()).isBetween(400, 499);
+        // (Netty answers 431 and closes, or closes first when the rest is still coming: either way nobody is signed in.)
+        try {
+            Reply huge = console.get("/api/me", Map.of("Cookie", "taama_session=" + "A".repeat(20_000)));
+            assertThat(huge.status()).isBetween(400, 499);
+        } catch (java.io.IOException closed) {
+            assertThat(closed.getMessage()).isNotNull();
+        }
         // A real session's id is not its CSRF token, and the token is not a session id.
         Session s = console.signIn(operator);
         assertThat(console.get("/api/me", Map.of("Cookie", "taama_session=" + s.csrf())).status()).isEqualTo(401);
