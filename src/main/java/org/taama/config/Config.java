@@ -35,6 +35,7 @@ public final class Config {
             "FLOWS_DIR",
             "HASH_KEY",
             "HTTP_HEADER_TIMEOUT_MS",
+            "HTTP_HOST",
             "HTTP_IDLE_TIMEOUT_MS",
             "LANG_TTL_DAYS",
             "LOCALES_DIR",
@@ -74,6 +75,7 @@ public final class Config {
     private final Set<String> read = ConcurrentHashMap.newKeySet();
 
     private final int port;
+    private final String httpHost;
     private final String redisUrl;
     private final boolean redisCluster;
     private final Duration redisTimeout;
@@ -119,6 +121,7 @@ public final class Config {
             throw new IllegalArgumentException("SESSION_TTL_SECONDS must be at least 180");
         }
         this.port = integer("PORT", 8080);
+        this.httpHost = text("HTTP_HOST", "0.0.0.0");
         this.redisUrl = text("REDIS_URL", null);
         this.redisCluster = bool("REDIS_CLUSTER", false);
         this.redisTimeout = Duration.ofMillis(integer("REDIS_TIMEOUT_MS", 1000));
@@ -211,6 +214,8 @@ public final class Config {
     }
 
     public int port() { return port; }
+    /** The address the HTTP server listens on (HTTP_HOST, default 0.0.0.0: every interface; 127.0.0.1: this machine only). */
+    public String httpHost() { return httpHost; }
     public String redisUrl() { return redisUrl; }
     public boolean redisCluster() { return redisCluster; }
     public Duration redisTimeout() { return redisTimeout; }

@@ -81,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, this::failure);
         Config c = app.config();
         Http1Edge edge = new Http1Edge(c.port(), c.httpIdleTimeout().toMillis(), c.httpHeaderTimeout().toMillis());
-        server = vertx.createHttpServer(edge.options());
+        server = vertx.createHttpServer(edge.options().setHost(c.httpHost()));
         return server.connectionHandler(edge.connections()).requestHandler(router).listen();
     }
 

@@ -62,6 +62,8 @@ class ConfigTest {
     void defaults() {
         Config c = Config.from(Map.of());
         assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(Config.from(Map.of("HTTP_HOST", "127.0.0.1")).httpHost()).isEqualTo("127.0.0.1");
         assertThat(c.redisUrl()).isNull();
         assertThat(c.embeddedRedis()).isTrue();
         assertThat(c.redisCluster()).isFalse();
