@@ -589,7 +589,10 @@ public final class CampaignSender implements AutoCloseable {
         TextCost.Cost text = cost.cost(c.spec().text(lang), c.spec().channel(), lang);
         int segments = c.spec().channel().equals("sms") ? Math.min(SenderPace.MAX_SEGMENTS, Math.max(1, text.smsSegments())) : 1;
         return consent.number(caller).compose(number -> {
-            if (number == null) return done(stream, m, c, caller, attempt, "n_skipped");
+            // No number: a STOP since the look above (opted out), or consent that expired (skipped).
+            if (number == null) {
+                return consent.optedOut(caller).compose(out -> done(stream, m, c, caller, attempt, out ? "n_opted_out" : "n_skipped"));
+            }
             // Looked at again once the slot comes, so a pause, a cancel or a STOP stops what waited for it.
             return slot(sender, segments).compose(v -> Future.all(redis.hget(CampaignStore.key(c.id()), "status"),
                     consent.optedOut(caller))).compose(now -> {
