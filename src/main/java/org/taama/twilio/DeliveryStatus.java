@@ -54,6 +54,9 @@ public final class DeliveryStatus {
             if nr >= 4 and cr < 4 then return {1, redis.call('HGET', KEYS[1], 'counts') or ''} end
             return {1, ''}
             """;
+    /** By EVALSHA: every outbound message and every status callback runs it, so its body is not sent each time. */
+    private static final org.taama.redis.Redis.Script RECORD = org.taama.redis.Redis.Script.of(SCRIPT);
+
 
     private final Redis redis;
     private final Clock clock;
@@ -76,7 +79,7 @@ public final class DeliveryStatus {
         String s = status.trim().toLowerCase(Locale.ROOT);
         if (!STATUSES.contains(s)) return Future.succeededFuture(Outcome.UNKNOWN_STATUS);
         String code = errorCode == null ? "" : errorCode.trim();
-        return redis.<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, new String[]{key(sid)},
+        return redis.<List<Object>>run(RECORD, ScriptOutputType.MULTI, new String[]{key(sid)},
                         s, code, clock.instant().toString(), Long.toString(TTL.toMillis()))
                 .compose(r -> {
                     long done = (Long) r.get(0);
