@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code /api/login} without pause; prints the hop latency both ways and what the sign-ins got.
  *
  * <p>{@code bench --pace [--rate R] [--seconds 60]}: the shared per-sender pace on two nodes, see {@link PaceBenchmark}.
+ *
+ * <p>{@code bench --enqueue [--recipients 100000]} and {@code bench --send-rate [--rate R] [--seconds 60]}: how fast a
+ * campaign's audience is queued, and the rate two servers send it at, see {@link CampaignBenchmark}.
  */
 public final class Benchmark {
     private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
@@ -63,6 +66,14 @@ public final class Benchmark {
         Map<String, String> opt = options(args);
         if (opt.containsKey("pace")) {
             PaceBenchmark.run(opt);
+            System.exit(0);
+        }
+        if (opt.containsKey("enqueue")) {
+            CampaignBenchmark.enqueue(opt);
+            System.exit(0);
+        }
+        if (opt.containsKey("send-rate")) {
+            CampaignBenchmark.sendRate(opt);
             System.exit(0);
         }
         int callers = Integer.parseInt(opt.getOrDefault("callers", "200"));
