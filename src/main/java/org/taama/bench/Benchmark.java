@@ -72,6 +72,10 @@ public final class Benchmark {
             CampaignBenchmark.enqueue(opt);
             System.exit(0);
         }
+        if (opt.containsKey("fake-twilio")) {
+            CampaignBenchmark.fakeTwilio(opt);
+            return; // serves until stopped
+        }
         if (opt.containsKey("send-rate")) {
             CampaignBenchmark.sendRate(opt);
             System.exit(0);

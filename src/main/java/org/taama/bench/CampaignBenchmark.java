@@ -278,6 +278,63 @@ final class CampaignBenchmark {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    // ---------------------------------------------------------------- a fake Twilio to try campaigns with
+
+    /**
+     * {@code bench --fake-twilio [--port 8090] [--token T]}: Twilio's Messages.json on localhost for a
+     * walk by hand (TWILIO_API_URL=http://localhost:8090): every message is accepted and printed (the
+     * number masked but for its last two digits); with {@code --token} (the server's TWILIO_AUTH_TOKEN)
+     * a signed "delivered" callback follows each message a second later, to its StatusCallback.
+     */
+    static void fakeTwilio(Map<String, String> opt) throws Exception {
+        int port = Integer.parseInt(opt.getOrDefault("port", "8090"));
+        String token = opt.get("token");
+        Vertx vertx = Vertx.vertx();
+        var http = vertx.createHttpClient();
+        AtomicLong n = new AtomicLong();
+        FakeTwilio f = FakeTwilio.start(vertx, port, (form, sid) -> {
+            String to = form.getOrDefault("To", "");
+            String masked = masked(to);
+            String what = form.containsKey("ContentSid") ? "template " + form.get("ContentSid") + " " + form.getOrDefault("ContentVariables", "")
+                    : form.getOrDefault("Body", "");
+            System.out.printf("%d. %s to %s: %s%n", n.incrementAndGet(), sid, masked, what);
+            String callback = form.get("StatusCallback");
+            if (token == null || callback == null) return;
+            Map<String, String> status = new java.util.TreeMap<>(Map.of("MessageSid", sid, "MessageStatus", "delivered",
+                    "AccountSid", form.getOrDefault("AccountSid", ""), "From", form.getOrDefault("From", ""), "To", to,
+                    "ApiVersion", "2010-04-01"));
+            StringBuilder signed = new StringBuilder(callback);
+            status.forEach((k, v) -> signed.append(k).append(v));
+            String signature;
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+                mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+                signature = Base64.getEncoder().encodeToString(mac.doFinal(signed.toString().getBytes(StandardCharsets.UTF_8)));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            String body = status.entrySet().stream().map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                    + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.joining("&"));
+            // Sent to where the server is reached on this machine, whatever PUBLIC_BASE_URL it signs for.
+            URI target = URI.create(opt.getOrDefault("callback-base", "http://localhost:8080") + URI.create(callback).getPath());
+            vertx.setTimer(1000, t -> http.request(io.vertx.core.http.HttpMethod.POST, target.getPort(), target.getHost(), target.getPath())
+                    .compose(r -> r.putHeader("Content-Type", "application/x-www-form-urlencoded")
+                            .putHeader("X-Twilio-Signature", signature).send(body))
+                    .onComplete(ar -> System.out.printf("   %s delivered -> %s%n", sid,
+                            ar.succeeded() ? Integer.toString(ar.result().statusCode()) : ar.cause().toString())));
+        });
+        System.out.printf("fake Twilio on %s (TWILIO_API_URL); %s; Ctrl-C to stop%n", f.url(),
+                token == null ? "no status callbacks (give --token to send them)" : "a delivered callback a second after each message");
+    }
+
+    /** +223•••••01: the country code and the last two digits, enough to tell test phones apart. */
+    static String masked(String to) {
+        String p = to.startsWith("whatsapp:") ? "whatsapp:" : "";
+        String n = to.substring(p.length());
+        if (n.length() <= 6) return p + "*".repeat(n.length());
+        return p + n.substring(0, 4) + "*".repeat(n.length() - 6) + n.substring(n.length() - 2);
+    }
+
     // ---------------------------------------------------------------- shared
 
     private static CampaignSpec spec(List<String> regions, String channel) {
@@ -382,6 +439,11 @@ final class CampaignBenchmark {
         HttpServer server;
 
         static FakeTwilio start(Vertx vertx) {
+            return start(vertx, 0, null);
+        }
+
+        /** On {@code port} (0: any free one); {@code each} is told every message: its form fields and the sid given. */
+        static FakeTwilio start(Vertx vertx, int port, java.util.function.BiConsumer<Map<String, String>, String> each) {
             FakeTwilio f = new FakeTwilio();
             f.server = Await.of(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
                 long at = System.nanoTime();
@@ -389,18 +451,31 @@ final class CampaignBenchmark {
                 String account = path.length > 3 ? path[3] : "";
                 f.times.add(at);
                 f.hits.add(new Hit(at, account));
-                byte[] sid = new byte[16];
-                RANDOM.nextBytes(sid);
+                byte[] bytes = new byte[16];
+                RANDOM.nextBytes(bytes);
+                String sid = "SM" + HexFormat.of().formatHex(bytes);
                 req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(new JsonObject()
                         .put("account_sid", account).put("api_version", "2010-04-01").put("direction", "outbound-api")
                         .put("num_segments", "1").put("num_media", "0").put("price_unit", "USD")
-                        .put("sid", "SM" + HexFormat.of().formatHex(sid)).put("status", "queued").encode());
-            })).listen(0, "localhost"));
+                        .put("sid", sid).put("status", "queued").encode());
+                if (each != null) each.accept(form(body.toString(StandardCharsets.UTF_8)), sid);
+            })).listen(port, "localhost"));
             return f;
         }
 
         String url() {
             return "http://localhost:" + server.actualPort();
+        }
+
+        static Map<String, String> form(String body) {
+            Map<String, String> m = new java.util.TreeMap<>();
+            for (String pair : body.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) continue;
+                m.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+            return m;
         }
 
         void clear() {
