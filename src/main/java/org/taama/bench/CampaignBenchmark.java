@@ -89,7 +89,7 @@ final class CampaignBenchmark {
                 ConsentStore consent = new ConsentStore(redis, new NumberCipher(new byte[32]), Clock.systemUTC());
                 CampaignSender sender = new CampaignSender(vertx, redis, store, new Audit(redis, Clock.systemUTC()), consent,
                         new SenderPace(redis, 10, 10), new TextCost(config), new NoOutbox(), awayFromNow(), 3, Duration.ofMillis(500),
-                        Duration.ofSeconds(30), Clock.systemUTC());
+                        Duration.ofSeconds(30), config.sendValidity(), Clock.systemUTC());
                 // Due campaigns looked for every 10 ms; the streams never read (the first poll would come in a day).
                 sender.start(Duration.ofMillis(10), Duration.ofDays(1));
                 List<Double> rates = new ArrayList<>();
