@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 import org.taama.web.BadRequest;
 
 import java.security.SecureRandom;
@@ -133,6 +135,7 @@ public final class CaseStore {
     private final CallerHash numbers;
     private final Audit audit;
     private final SecureRandom random = new SecureRandom();
+    private final Events events;
 
     public CaseStore(Redis redis, NumberCipher cipher, Clock clock) {
         this(redis, cipher, clock, null);
@@ -148,6 +151,12 @@ public final class CaseStore {
 
     /** With the audit the whole server shares (its retention comes from AUDIT_RETENTION_DAYS). */
     public CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers, Audit audit) {
+        this(redis, cipher, clock, numbers, audit, Events.NONE);
+    }
+
+    /** As above, telling the dashboard of each case opened and moved. */
+    public CaseStore(Redis redis, NumberCipher cipher, Clock clock, CallerHash numbers, Audit audit, Events events) {
+        this.events = events;
         this.redis = redis;
         this.cipher = cipher;
         this.clock = clock;
@@ -226,7 +235,46 @@ public final class CaseStore {
         writes.add(redis.hincrby(STATS, "opened", 1));
         return Future.all(writes)
                 .compose(v -> audit.record(SYSTEM, "open", id))
+                .onSuccess(v -> events.count(Metric.CASES_OPENED))
                 .map(id);
+    }
+
+    /**
+     * How many cases are in each open status (new, contacted, referred) by how long they have been in
+     * it, and how many closed ones are still kept (all in the last band): ZCOUNTs on the status
+     * indexes, whose scores are when each case entered its status.
+     */
+    public Future<Map<String, List<Long>>> countByAge(long now, List<Long> bounds) {
+        Map<String, List<Future<Long>>> counts = new LinkedHashMap<>();
+        for (String status : STATUSES) {
+            List<Future<Long>> bands = new ArrayList<>();
+            if (status.equals("closed")) {
+                for (int i = 0; i < bounds.size(); i++) bands.add(Future.succeededFuture(0L));
+                bands.add(redis.zcard(statusKey(status)));
+            } else {
+                double upper = Double.POSITIVE_INFINITY;
+                for (long b : bounds) {
+                    bands.add(zcount(statusKey(status), now - b, upper));
+                    upper = now - b;
+                }
+                bands.add(zcount(statusKey(status), Double.NEGATIVE_INFINITY, upper));
+            }
+            counts.put(status, bands);
+        }
+        List<Future<Long>> all = counts.values().stream().flatMap(List::stream).toList();
+        return Future.all(all).map(v -> {
+            Map<String, List<Long>> out = new LinkedHashMap<>();
+            counts.forEach((status, bands) -> out.put(status, bands.stream().map(Future::result).toList()));
+            return out;
+        });
+    }
+
+    /** Members with min &lt; score &lt;= max (a band's lower edge belongs to the older band). */
+    private Future<Long> zcount(String key, double min, double max) {
+        return Future.fromCompletionStage(redis.commands().zcount(key, io.lettuce.core.Range.from(
+                        Double.isInfinite(min) ? io.lettuce.core.Range.Boundary.unbounded() : io.lettuce.core.Range.Boundary.excluding(min),
+                        Double.isInfinite(max) ? io.lettuce.core.Range.Boundary.unbounded() : io.lettuce.core.Range.Boundary.including(max))),
+                redis.vertx().getOrCreateContext());
     }
 
     /** How long one caller's open-once check may hold its lock (it expires by itself if a node dies). */
@@ -401,6 +449,7 @@ public final class CaseStore {
                                         redis.zadd(statusKey(to), clock.millis(), id),
                                         redis.hincrby(STATS, to, 1))
                                 .compose(v -> audit.record(operator, "status:" + to, id))
+                                .onSuccess(v -> events.count(Metric.CASES_MOVED, to))
                                 .compose(v -> note == null ? Future.succeededFuture() : audit.record(operator, "note", id));
                         case "missing" -> Future.failedFuture(notFound());
                         case "final" -> Future.failedFuture(new BadRequest(409, "the case is closed; closed is final"));

@@ -18,6 +18,8 @@ import org.taama.privacy.Digests;
 import org.taama.privacy.NumberCipher;
 import org.taama.privacy.SealedVars;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 import org.taama.twilio.WhatsAppWindow;
 
 import java.time.Duration;
@@ -67,10 +69,12 @@ public final class ChatService {
     private final Config config;
     private final Meters metrics;
     private final String defaultLang;
+    private final Events events;
 
     public ChatService(Engine sms, Engine whatsapp, Redis redis, CallerHash callers, ConsentStore consent,
                        Keywords keywords, Effects effects, WhatsAppWindow window, NumberCipher cipher,
-                       Config config, Meters metrics) {
+                       Config config, Meters metrics, Events events) {
+        this.events = events;
         this.cipher = cipher;
         this.window = window;
         this.sms = sms;
@@ -99,7 +103,13 @@ public final class ChatService {
                         count(m.channel(), "replayed");
                         return Future.succeededFuture(reply);
                     }
-                    return answer(m, caller, replayKey);
+                    String channel = m.channel().id();
+                    events.count(Metric.MESSAGES_IN, channel);
+                    return answer(m, caller, replayKey).onSuccess(sent -> {
+                        if (sent.isEmpty()) return;
+                        events.count(Metric.MESSAGES_OUT, channel);
+                        events.log(channel, "out", caller, "reply");
+                    });
                 }));
     }
 
@@ -133,11 +143,13 @@ public final class ChatService {
             // Each reply below is kept for retries only once what it reports is stored.
             if (keyword == Keywords.Kind.STOP) {
                 count(m.channel(), "stop");
+                events.log(m.channel().id(), "in", caller, "stop");
                 return consent.optOut(caller, m.channel(), "keyword")
                         .compose(v -> keep(engine.text(lang, "consent.stopped"), List.of(), replayKey, bound, windowTouched));
             }
             if (keyword == Keywords.Kind.START) {
                 count(m.channel(), "start");
+                events.log(m.channel().id(), "in", caller, "start");
                 return consent.optIn(caller, m.number(), m.channel(), lang, null)
                         .compose(v -> keep(engine.text(lang, "consent.started"), List.of(), replayKey, bound, windowTouched));
             }
@@ -145,6 +157,7 @@ public final class ChatService {
                 // Twilio would refuse to deliver anything else to a number that sent STOP (21610).
                 boolean help = keyword == Keywords.Kind.HELP;
                 count(m.channel(), help ? "help_stopped" : "stopped_silent");
+                events.log(m.channel().id(), "in", caller, help ? "help_stopped" : "stopped_silent");
                 return keep(help ? engine.text(lang, "consent.help") : SILENT, List.of(), replayKey, bound, windowTouched);
             }
             boolean first = state == null;
@@ -155,6 +168,7 @@ public final class ChatService {
                 step = engine.step(state, m.body());
             }
             count(m.channel(), step.outcome().name().toLowerCase(Locale.ROOT));
+            String fromScreen = first || keyword == Keywords.Kind.MENU || keyword == Keywords.Kind.HELP ? null : state.node();
             String finalReply = ChatOpening.reply(engine, step.screen().text(), lang,
                     m.media() > 0 && (m.body() == null || m.body().isBlank()), first, savedLang, defaultLang);
             // What the texter asked for happens first; the conversation moves on only when it did.
@@ -165,8 +179,12 @@ public final class ChatService {
                         Step told = engine.settle(step, outcome);
                         if (told == null) {
                             count(m.channel(), "effect_failed");
+                            unavailable(m, caller);
                             return Future.succeededFuture(engine.text(lang, "common.unavailable"));
                         }
+                        boolean langKnown = told.outcome() == Step.Outcome.LANGUAGE_SET || (fromScreen == null && savedLang != null);
+                        events.shown(m.channel().id(), fromScreen, told.state().node(), told.state().lang(), langKnown);
+                        events.log(m.channel().id(), "in", caller, told.outcome().name().toLowerCase(Locale.ROOT));
                         List<Redis.Write> writes = new ArrayList<>(2);
                         // A conversation that reached its end starts afresh with the next message.
                         writes.add(told.screen().end() ? Redis.Write.deletion(sessionKey) : new Redis.Write(sessionKey,
@@ -179,6 +197,7 @@ public final class ChatService {
                     }, failed -> {
                         // Not kept: a retry of this message runs the effect again.
                         count(m.channel(), "effect_failed");
+                        unavailable(m, caller);
                         return Future.succeededFuture(engine.text(lang, "common.unavailable"));
                     });
         });
@@ -190,6 +209,11 @@ public final class ChatService {
         List<Redis.Write> writes = new ArrayList<>(state);
         writes.add(new Redis.Write(replayKey, cipher.encrypt(reply, bound), REPLAY_TTL));
         return Future.all(redis.setAll(writes), windowTouched).map(v -> reply);
+    }
+
+    private void unavailable(Inbound m, String caller) {
+        events.count(Metric.UNAVAILABLE, m.channel().id());
+        events.log(m.channel().id(), "in", caller, "unavailable");
     }
 
     private void count(Channel channel, String outcome) {

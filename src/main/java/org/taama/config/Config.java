@@ -37,6 +37,7 @@ public final class Config {
             "HTTP_HEADER_TIMEOUT_MS",
             "HTTP_HOST",
             "HTTP_IDLE_TIMEOUT_MS",
+            "INSTANCE_ID",
             "LANG_TTL_DAYS",
             "LOCALES_DIR",
             "PORT",
@@ -57,6 +58,7 @@ public final class Config {
             "SMS_ALLOWED_COUNTRIES",
             "SMS_GSM_SAFE",
             "SMS_PER_NUMBER_PER_DAY",
+            "STATS_FLUSH_MS",
             "TRUSTED_PROXIES",
             "TWILIO_ACCOUNT_SID",
             "TWILIO_API_URL",
@@ -321,6 +323,36 @@ public final class Config {
         return (a + b - 1) / b;
     }
 
+    /**
+     * How often a node writes what it counted for the dashboard (STATS_FLUSH_MS, default 500, 50 to
+     * 1000): one Redis script and one pub/sub notice per interval whatever the traffic, and the
+     * dashboard moves within about this much of an event.
+     */
+    public java.time.Duration statsFlush() {
+        int ms = integer("STATS_FLUSH_MS", 500);
+        if (ms < 50 || ms > 1000) throw new IllegalArgumentException("STATS_FLUSH_MS must be 50 to 1000");
+        return java.time.Duration.ofMillis(ms);
+    }
+
+    /**
+     * This node's name in /metrics (tag {@code instance}) (INSTANCE_ID, default the host name): 1 to
+     * 64 letters, digits, '.', '_' or '-', so a tag never carries anything else.
+     */
+    public String instanceId() {
+        String v = text("INSTANCE_ID", null);
+        if (v == null) {
+            try {
+                v = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                v = "unknown";
+            }
+            return v.matches("[A-Za-z0-9._-]{1,64}") ? v : "unknown";
+        }
+        if (!v.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("INSTANCE_ID must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        return v;
+    }
     /** Closed call-back cases older than this many days are purged (CASE_RETENTION_DAYS, default 90, at least 1). */
     public int caseRetentionDays() {
         int days = integer("CASE_RETENTION_DAYS", 90);

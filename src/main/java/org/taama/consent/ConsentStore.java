@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.taama.privacy.NumberCipher;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,15 @@ public final class ConsentStore {
     private final NumberCipher cipher;
     private final Clock clock;
     private final Subscribers subscribers;
+    private final Events events;
 
     public ConsentStore(Redis redis, NumberCipher cipher, Clock clock) {
+        this(redis, cipher, clock, Events.NONE);
+    }
+
+    /** As above, telling the dashboard of every opt-in and opt-out. */
+    public ConsentStore(Redis redis, NumberCipher cipher, Clock clock, Events events) {
+        this.events = events;
         this.redis = redis;
         this.cipher = cipher;
         this.clock = clock;
@@ -88,7 +97,8 @@ public final class ConsentStore {
                         redis.hdel(key(caller), "number"),
                         subscribers.drop(caller),
                         log(caller, channel, "opt_out", why, at)))
-                .compose(v -> expire(caller));
+                .compose(v -> expire(caller))
+                .onSuccess(v -> events.count(Metric.OPT_OUT, channel.id()));
     }
 
     /**
@@ -111,7 +121,8 @@ public final class ConsentStore {
                 // The stored language and region (a null region kept the one chosen before).
                 .compose(v -> redis.hmget(key(caller), "lang", "region"))
                 .compose(lr -> subscribers.put(caller, Subscribers.segment(channel.id(), lr.get(0), lr.get(1)),
-                        clock.millis() + CONSENT_TTL.toMillis()));
+                        clock.millis() + CONSENT_TTL.toMillis()))
+                .onSuccess(v -> events.count(Metric.OPT_IN, channel.id()));
     }
 
     /**

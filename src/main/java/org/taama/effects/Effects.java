@@ -11,6 +11,8 @@ import org.taama.metrics.Meters;
 import org.taama.privacy.CallerHash;
 import org.taama.quiz.QuizStore;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +86,7 @@ public final class Effects {
     private final Limits limits;
     private final Meters metrics;
     private final QuizStore quizzes;
+    private final Events events;
 
     /** @param sms null when no SMS provider is configured: the channels then do not offer "send by SMS" */
     public Effects(ConsentStore consent, Redis redis, Locales locales, Spelling smsSpelling, SmsOut sms,
@@ -94,6 +97,13 @@ public final class Effects {
     /** @param quizzes the training quiz sessions (null: no quiz code is known, every code is refused) */
     public Effects(ConsentStore consent, Redis redis, Locales locales, Spelling smsSpelling, SmsOut sms,
                    CallbackOut callbacks, Limits limits, Meters metrics, QuizStore quizzes) {
+        this(consent, redis, locales, smsSpelling, sms, callbacks, limits, metrics, quizzes, Events.NONE);
+    }
+
+    /** @param events where the anonymous self-check answers are counted for the dashboard */
+    public Effects(ConsentStore consent, Redis redis, Locales locales, Spelling smsSpelling, SmsOut sms,
+                   CallbackOut callbacks, Limits limits, Meters metrics, QuizStore quizzes, Events events) {
+        this.events = events;
         this.quizzes = quizzes;
         this.consent = consent;
         this.redis = redis;
@@ -172,7 +182,10 @@ public final class Effects {
                 case "sms" -> all.add(sms(e, caller, number, channel));
                 case "callback" -> all.add(callback(e, caller, number, channel));
                 // Anonymous: the counter has no caller attached, only how many answered so.
-                case "tally" -> all.add(redis.incr(STATS + e.data().get("name")).map(Effect.OK));
+                case "tally" -> {
+                    events.count(Metric.TALLY, e.data().get("name"));
+                    all.add(redis.incr(STATS + e.data().get("name")).map(Effect.OK));
+                }
                 // A finished quiz: its score counts for the code and phase, never for the caller.
                 case "quiz_tally" -> all.add(tallyQuiz(e).map(Effect.OK));
                 default -> { }

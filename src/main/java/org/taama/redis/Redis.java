@@ -46,9 +46,12 @@ public final class Redis implements AutoCloseable {
     private final ClientResources resources;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
+    private final java.util.function.Supplier<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub;
 
     private Redis(Vertx vertx, AutoCloseable client, ClientResources resources,
-                  StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands) {
+                  StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+                  java.util.function.Supplier<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub) {
+        this.pubSub = pubSub;
         this.vertx = vertx;
         this.client = client;
         this.resources = resources;
@@ -72,7 +75,7 @@ public final class Redis implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             var conn = c.connect();
-            return new Redis(vertx, c::shutdown, resources, conn, conn.async());
+            return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub);
         }
         RedisClient c = RedisClient.create(resources, uri);
         c.setOptions(ClientOptions.builder()
@@ -81,7 +84,29 @@ public final class Redis implements AutoCloseable {
                 .autoReconnect(true)
                 .build());
         var conn = c.connect();
-        return new Redis(vertx, c::shutdown, resources, conn, conn.async());
+        return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub);
+    }
+
+    /**
+     * Listens to a pub/sub channel on a connection of its own (a subscribed connection can do nothing
+     * else); Lettuce reconnects and subscribes again after Redis comes back. {@code onMessage} runs on
+     * {@code context}. Blocking: call at start-up. Close the answer to stop listening.
+     */
+    public AutoCloseable subscribe(String channel, Context context, java.util.function.Consumer<String> onMessage) {
+        var conn = pubSub.get();
+        conn.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                if (channel.equals(ch)) context.runOnContext(v -> onMessage.accept(message));
+            }
+        });
+        conn.sync().subscribe(channel);
+        return conn::close;
+    }
+
+    /** Publishes a message; answers how many subscribers got it. */
+    public Future<Long> publish(String channel, String message) {
+        return on(commands.publish(channel, message));
     }
 
     /** Values of keys in order; null where a key is absent. */

@@ -19,6 +19,7 @@ import org.taama.cost.CostRoutes;
 import org.taama.quiz.QuizRoutes;
 import org.taama.operators.OperatorRoutes;
 import org.taama.twilio.StatusRoutes;
+import org.taama.stats.StatsRoutes;
 import org.taama.cost.TextCost;
 import org.taama.simulator.SimulatorRoutes;
 import org.taama.ussd.CallbackGuard;
@@ -66,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
         router.post("/twilio/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(app.twilioMessages()::handle);
-        StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers());
+        StatusRoutes.mount(router, app.twilioSignature(), app.delivery(), app.consent(), app.callers(), app.dashboard().recorder());
         CostRoutes.mount(router, new TextCost(app.config()));
         // First: it signs in the API requests that carry the console's session cookie.
         app.console().mount(router);
@@ -76,6 +77,8 @@ public final class HttpVerticle extends VerticleBase {
                         app.config().sendValidity(), app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
         SimulatorRoutes.mount(router, app.accounts(), app.cases().audit(), app.simulator(), app.contentScreens());
         QuizRoutes.mount(router, app.accounts(), app.cases().audit(), app.quizzes());
+        StatsRoutes.mount(router, vertx, app.accounts(), app.cases().audit(), app.dashboard().view(), app.dashboard().log(),
+                app.dashboard().live());
         router.route().failureHandler(this::failure);
         // An unknown path and a refused USSD token must answer alike, byte for byte.
         router.errorHandler(404, this::failure);

@@ -48,6 +48,17 @@ import org.taama.ussd.CallbackGuard;
 import org.taama.ussd.UssdService;
 import org.taama.simulator.ContentScreens;
 import org.taama.simulator.Simulator;
+import org.taama.stats.Dashboard;
+import org.taama.stats.Live;
+import org.taama.stats.MessageLog;
+import org.taama.stats.Recorder;
+import org.taama.stats.StatsView;
+import org.taama.stats.Vocabulary;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.taama.web.ClientAddress;
 
 import java.io.IOException;
@@ -106,7 +117,14 @@ public final class Server implements AutoCloseable {
             log.info("embedded Redis on {} (data in {})", embedded.url(), config.dataDir().resolve("redis"));
         }
         String url = embedded != null ? embedded.url() : config.redisUrl();
-        Vertx vertx = Vertx.vertx();
+        // Before Vert.x: its own meters (HTTP server, pools, event bus) go to this registry, with the
+        // tags that tell one node's series from another's in Prometheus.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().commonTags("application", "taama", "instance", config.instanceId());
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(metrics))
+                .build();
         Redis redis;
         try {
             redis = Redis.connect(vertx, url, config.redisCluster(), config.redisTimeout());
@@ -116,17 +134,21 @@ public final class Server implements AutoCloseable {
             throw new IllegalStateException("cannot reach Redis: " + e.getMessage(), e);
         }
 
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
+        // Tasks waiting on each event loop: a loop that falls behind shows here before callers feel it.
+        new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         Meters meters = new Meters(metrics);
         CallerHash callers = new CallerHash(Secrets.decode("HASH_KEY", config.hashKey(), 32));
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
-        ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC());
+        Recorder stats = new Recorder(redis, Vocabulary.of(content.flows()), Clock.systemUTC(), meters)
+                .start(vertx, config.statsFlush());
+        ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC(), stats);
         Spelling smsSpelling = smsSpelling(config);
         WhatsAppWindow window = new WhatsAppWindow(redis);
-        DeliveryStatus delivery = new DeliveryStatus(redis, Clock.systemUTC());
-        TwilioSender sender = new TwilioSender(vertx, config, callers, consent, window, delivery);
+        DeliveryStatus delivery = new DeliveryStatus(redis, Clock.systemUTC(), stats);
+        TwilioSender sender = new TwilioSender(vertx, config, callers, consent, window, delivery,
+                Math.max(1, config.senderThreads()) * TwilioSender.QUEUE_PER_THREAD, stats);
         // "Send me this by SMS" needs a sender number; without one the option is not offered.
         Effects.SmsOut sms = config.twilioAuthToken() == null || config.twilioSmsFrom() == null ? null
                 : new Effects.SmsOut() {
@@ -141,17 +163,17 @@ public final class Server implements AutoCloseable {
                     }
                 };
         Audit audit = new Audit(redis, Clock.systemUTC(), Duration.ofDays(config.auditRetentionDays()));
-        CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers, audit);
+        CaseStore cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers, audit, stats);
         QuizStore quizzes = new QuizStore(redis, Clock.systemUTC(), Duration.ofDays(config.quizCodeDays()),
                 Duration.ofDays(config.quizResultsDays()), content.flows().quizzes());
         Effects effects = new Effects(consent, redis, content.locales(), smsSpelling, sms,
                 (caller, number, when, leave, lang, channel) ->
                         cases.openOnce(caller, number, when, leave, lang, channel.id()).map(id -> id != null),
-                new Effects.Limits(config.smsPerNumberPerDay(), config.callbackAllowedCountries()), meters, quizzes);
+                new Effects.Limits(config.smsPerNumberPerDay(), config.callbackAllowedCountries()), meters, quizzes, stats);
         Engine engine = new Engine(content.flows(), content.locales(), ussdSpelling, ScreenSize.USSD::fits,
                 ScreenSize.USSD.channel(), effects.canSms(Channel.USSD) ? Set.of() : Set.of("sms"));
         UssdService ussd = new UssdService(engine, redis, callers, cipher, effects,
-                config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters);
+                config.sessionTtl(), config.languageTtl(), config.defaultLang(), config.redisTimeout(), meters, stats);
         // A texter already has the text: "send me this by SMS" is for USSD only.
         Engine smsEngine = new Engine(content.flows(), content.locales(), smsSpelling, ScreenSize.SMS::fits,
                 ScreenSize.SMS.channel(), Set.of("sms"));
@@ -159,7 +181,7 @@ public final class Server implements AutoCloseable {
                 ScreenSize.WHATSAPP.channel(), Set.of("sms"));
         Keywords keywords = new Keywords(content.locales());
         ChatService chat = new ChatService(smsEngine, whatsappEngine,
-                redis, callers, consent, keywords, effects, window, cipher, config, meters);
+                redis, callers, consent, keywords, effects, window, cipher, config, meters, stats);
         // The console's phone answers with the very engines the channels use, and runs no effect.
         Simulator.Engines engines = new Simulator.Engines(engine, smsEngine, whatsappEngine);
         Simulator simulator = new Simulator(engines, keywords, content.locales(), smsSpelling, redis, cipher);
@@ -171,13 +193,16 @@ public final class Server implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.trustedProxies());
         List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
         CampaignSender campaigns = null;
+        StatsView statsView = new StatsView(redis, Clock.systemUTC(), cases::countByAge);
+        MessageLog messageLog = new MessageLog(redis, Clock.systemUTC());
+        Dashboard dashboard = new Dashboard(stats, statsView, messageLog, new Live(vertx, redis, statsView, messageLog).start());
         App app = new App(config, redis, ussd, new TwilioMessagesRoute(signature, chat), signature, delivery, consent,
                 callers, accounts, cases, new Erasure(redis, callers, audit), metrics, clients,
                 new CallbackGuard(config.ussdCallbackToken(), config.ussdAllowedIps(), config.ussdServiceCodes(), clients),
                 simulator, screens,
                 new Console(new Sessions(redis, accounts, Clock.systemUTC()), accounts, audit,
                         config.publicBaseUrl().startsWith("https://"), clients::of),
-                quizzes);
+                quizzes, dashboard);
         try {
             vertx.deployVerticle(() -> {
                         HttpVerticle v = new HttpVerticle(app);
@@ -199,6 +224,7 @@ public final class Server implements AutoCloseable {
             campaigns = campaignSender(vertx, redis, audit, consent, sender, delivery, config);
             campaigns.start(Duration.ofSeconds(1), Duration.ofMillis(100));
         } catch (Exception e) {
+            dashboard.close();
             if (campaigns != null) campaigns.close();
             sender.close();
             redis.close();
@@ -316,6 +342,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            app.dashboard().close();
             if (campaigns != null) campaigns.close();
             sender.close();
             vertx.close().await(10, TimeUnit.SECONDS);

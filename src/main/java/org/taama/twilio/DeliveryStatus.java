@@ -3,6 +3,8 @@ package org.taama.twilio;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,9 +63,17 @@ public final class DeliveryStatus {
     private final Redis redis;
     private final Clock clock;
 
+    private final Events events;
+
     public DeliveryStatus(Redis redis, Clock clock) {
+        this(redis, clock, Events.NONE);
+    }
+
+    /** As above, counting for the dashboard each status recorded (each once per message: statuses only move forward). */
+    public DeliveryStatus(Redis redis, Clock clock, Events events) {
         this.redis = redis;
         this.clock = clock;
+        this.events = events;
     }
 
     public static String key(String sid) {
@@ -84,6 +94,7 @@ public final class DeliveryStatus {
                 .compose(r -> {
                     long done = (Long) r.get(0);
                     Outcome o = done == 1L ? Outcome.RECORDED : done == 0L ? Outcome.IGNORED_OUT_OF_ORDER : Outcome.UNKNOWN_STATUS;
+                    if (o == Outcome.RECORDED) events.count(Metric.DELIVERY, s);
                     String counts = r.size() > 1 && r.get(1) != null ? r.get(1).toString() : "";
                     // Only the callback that made the message final gets here, so a count moves once and never back.
                     if (counts.isEmpty()) return Future.succeededFuture(o);

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.taama.consent.Channel;
 import org.taama.consent.ConsentStore;
 import org.taama.privacy.CallerHash;
+import org.taama.stats.Events;
 
 import java.util.regex.Pattern;
 
@@ -32,14 +33,20 @@ public final class StatusRoutes {
 
     public static void mount(Router router, TwilioSignature signature, DeliveryStatus status,
                              ConsentStore consent, CallerHash callers) {
+        mount(router, signature, status, consent, callers, Events.NONE);
+    }
+
+    /** As above, adding each status recorded to the message log (the recipient by a hash prefix only). */
+    public static void mount(Router router, TwilioSignature signature, DeliveryStatus status,
+                             ConsentStore consent, CallerHash callers, Events events) {
         router.post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
-                .handler(ctx -> handle(ctx, signature, status, consent, callers))
+                .handler(ctx -> handle(ctx, signature, status, consent, callers, events))
                 .failureHandler(ctx -> org.taama.web.Failures.plain(ctx, BODY_LIMIT));
     }
 
     private static void handle(RoutingContext ctx, TwilioSignature signature, DeliveryStatus status,
-                               ConsentStore consent, CallerHash callers) {
+                               ConsentStore consent, CallerHash callers, Events events) {
         if (!signature.valid(ctx)) {
             text(ctx, 403, "invalid or missing X-Twilio-Signature");
             return;
@@ -78,6 +85,13 @@ public final class StatusRoutes {
                 return;
             }
             DeliveryStatus.Outcome o = recorded.result();
+            if (o == DeliveryStatus.Outcome.RECORDED && to != null && !to.isBlank()) {
+                String number = to.startsWith(WHATSAPP) ? to.substring(WHATSAPP.length()) : to;
+                if (CallerHash.plausible(number) || CallerHash.isScopedId(number)) {
+                    events.log(to.startsWith(WHATSAPP) ? "whatsapp" : "sms", "out", callers.ofAddress(to),
+                            messageStatus.trim().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
             if (o == DeliveryStatus.Outcome.UNKNOWN_STATUS) {
                 LOG.warn("status callback for message {}: unknown MessageStatus ignored", sid);
             } else if (o == DeliveryStatus.Outcome.IGNORED_OUT_OF_ORDER) {

@@ -1,5 +1,8 @@
 package org.taama.twilio;
 
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
+
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
@@ -49,7 +52,7 @@ public final class TwilioSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioSender.class);
     public static final String STATUS_PATH = "/twilio/status";
     /** Queue places per sender thread when no capacity is given. */
-    static final int QUEUE_PER_THREAD = 64;
+    public static final int QUEUE_PER_THREAD = 64;
     static final int STOPPED = 21610;
     static final int RATE_LIMITED = 20429;
     static final int OUTSIDE_WINDOW = 63016;
@@ -73,6 +76,7 @@ public final class TwilioSender implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final int threads;
     private final int queueCapacity;
+    private final Events events;
 
     public TwilioSender(Vertx vertx, Config config, CallerHash callers, ConsentStore consent,
                         WhatsAppWindow window, DeliveryStatus statuses) {
@@ -82,6 +86,13 @@ public final class TwilioSender implements AutoCloseable {
     /** @param queueCapacity sends that may wait for a free thread before new ones fail with Busy */
     public TwilioSender(Vertx vertx, Config config, CallerHash callers, ConsentStore consent,
                         WhatsAppWindow window, DeliveryStatus statuses, int queueCapacity) {
+        this(vertx, config, callers, consent, window, statuses, queueCapacity, Events.NONE);
+    }
+
+    /** As above, telling the dashboard and the message log of every message Twilio took. */
+    public TwilioSender(Vertx vertx, Config config, CallerHash callers, ConsentStore consent,
+                        WhatsAppWindow window, DeliveryStatus statuses, int queueCapacity, Events events) {
+        this.events = events;
         this.vertx = vertx;
         this.callers = callers;
         this.consent = consent;
@@ -287,6 +298,8 @@ public final class TwilioSender implements AutoCloseable {
     private void settle(Promise<SendResult> promise, Channel channel, String caller, Object outcome) {
         if (outcome instanceof SendResult r) {
             LOG.info("{} message {} to caller {}: {}{}", channel.id(), r.sid(), shortHash(caller), r.status(), r.template() ? " (template)" : "");
+            events.count(Metric.MESSAGES_OUT, channel.id());
+            events.log(channel.id(), "out", caller, r.status().toLowerCase(java.util.Locale.ROOT));
             statuses.record(r.sid(), r.status(), null).onComplete(ar -> {
                 if (ar.failed()) LOG.warn("could not record the status of message {}: {}", r.sid(), ar.cause().toString());
                 promise.complete(r);

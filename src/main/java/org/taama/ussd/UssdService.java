@@ -17,6 +17,8 @@ import org.taama.privacy.NumberCipher;
 import org.taama.privacy.SealedVars;
 import org.taama.flow.State;
 import org.taama.redis.Redis;
+import org.taama.stats.Events;
+import org.taama.stats.Metric;
 
 import java.time.Duration;
 import java.util.HexFormat;
@@ -42,10 +44,12 @@ public final class UssdService {
     private final long budgetMillis;
     private final Meters metrics;
     private final Screen unavailable;
+    private final Events events;
 
     public UssdService(Engine engine, Redis redis, CallerHash callers, NumberCipher cipher, Effects effects,
                        Duration sessionTtl, Duration languageTtl, String defaultLang, Duration redisTimeout,
-                       Meters metrics) {
+                       Meters metrics, Events events) {
+        this.events = events;
         this.cipher = cipher;
         this.engine = engine;
         this.effects = effects;
@@ -76,6 +80,7 @@ public final class UssdService {
      */
     public Screen wrongServiceCode(String gateway) {
         hops(gateway, "wrong_code").increment();
+        events.count(Metric.UNAVAILABLE, "ussd");
         return unavailable;
     }
 
@@ -107,10 +112,12 @@ public final class UssdService {
                     UssdSession stored = UssdSession.decode(values.get(0));
                     String savedLang = Locales.isLanguage(values.get(1)) ? values.get(1) : null;
                     Step step;
+                    String[] from = {null};
                     State previous = stored == null ? null : stored.sealed()
                             ? SealedVars.open(cipher, stored.v(), caller, stored.l()) : stored.plainState();
                     if (previous == null) stored = null;
                     if (stored != null && stored.s().equals(session)) {
+                        from[0] = previous.node();
                         step = engine.step(previous, repeated(stored, req) ? "" : input(stored, req, typed(caller)));
                     } else if (dialledCode(dialled, req) != null) {
                         step = engine.dialled(savedLang != null ? savedLang : defaultLang, savedLang != null,
@@ -132,8 +139,15 @@ public final class UssdService {
                             .compose(outcome -> {
                                 Step told = engine.settle(step, outcome);
                                 if (told == null) return Future.failedFuture(new IllegalStateException("no screen for " + outcome));
+                                boolean langKnown = told.outcome() == Step.Outcome.LANGUAGE_SET
+                                        || (from[0] == null && savedLang != null);
                                 return save(told, caller, session, sessionKey, langKey, req)
-                                        .timeout(budgetMillis, TimeUnit.MILLISECONDS).map(v -> told);
+                                        .timeout(budgetMillis, TimeUnit.MILLISECONDS)
+                                        .onSuccess(v -> {
+                                            events.shown("ussd", from[0], told.state().node(), told.state().lang(), langKnown);
+                                            events.log("ussd", "in", caller, told.outcome().name().toLowerCase(Locale.ROOT));
+                                        })
+                                        .map(v -> told);
                             });
                 })
                 .map(step -> {
@@ -143,6 +157,9 @@ public final class UssdService {
                 })
                 .recover(err -> {
                     hops(gateway, "unavailable").increment();
+                    events.count(Metric.USSD_HOPS);
+                    events.count(Metric.UNAVAILABLE, "ussd");
+                    events.log("ussd", "in", caller, "unavailable");
                     return Future.succeededFuture(unavailable);
                 });
     }
