@@ -89,7 +89,10 @@
       ['unavailable:whatsapp', 's.unavailable.whatsapp', '#f0aaa4']]
   };
   var REGIONS = [['bamako', 'Bamako'], ['kayes', 'Kayes'], ['koulikoro', 'Koulikoro'], ['sikasso', 'Sikasso'],
-    ['segou', 'Ségou'], ['mopti', 'Mopti'], ['tombouctou', 'Tombouctou'], ['gao', 'Gao'], ['kidal', 'Kidal'], ['menaka', 'Ménaka']];
+    ['segou', 'Ségou'], ['mopti', 'Mopti'], ['tombouctou', 'Tombouctou'], ['gao', 'Gao'], ['kidal', 'Kidal'],
+    ['taoudenit', 'Taoudénit'], ['menaka', 'Ménaka'], ['nioro', 'Nioro'], ['kita', 'Kita'], ['nara', 'Nara'],
+    ['dioila', 'Dioïla'], ['bougouni', 'Bougouni'], ['koutiala', 'Koutiala'], ['san', 'San'], ['bandiagara', 'Bandiagara'],
+    ['douentza', 'Douentza']];
   var KINDS = ['economic', 'social', 'psychosocial'];
 
   var state = null;       // the view being shown: from, step_ms, count, series, totals, tiles, cases
