@@ -56,14 +56,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * campaign's audience is queued, and the rate two servers send it at, see {@link CampaignBenchmark}.
  */
 public final class Benchmark {
-    private static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
-    private static final String TWILIO_TOKEN = "bench-auth-token";
-    private static final String PUBLIC_URL = "https://taama.example.org";
-    private static final String ADMIN = "bench-admin";
-    private static final String ADMIN_PASSWORD = "bench-admin-password";
+    static final String HASH_KEY = "YmVuY2gtaGFzaC1rZXktYmVuY2gtaGFzaC1rZXktMDA=";
+    static final String TWILIO_TOKEN = "bench-auth-token";
+    static final String PUBLIC_URL = "https://taama.example.org";
+    static final String ADMIN = "bench-admin";
+    static final String ADMIN_PASSWORD = "bench-admin-password";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
+        if (opt.containsKey("faults")) {
+            FaultBenchmark.faults(opt);
+            System.exit(0);
+        }
+        if (opt.containsKey("soak")) {
+            FaultBenchmark.soak(opt);
+            System.exit(0);
+        }
         if (opt.containsKey("pace")) {
             PaceBenchmark.run(opt);
             System.exit(0);
@@ -213,7 +221,7 @@ public final class Benchmark {
     }
 
     /** One simulated person; each call gives the next request they send (form body, signature or null). */
-    private interface Person {
+    interface Person {
         String[] next();
     }
 
@@ -221,7 +229,7 @@ public final class Benchmark {
      * One person texting over Twilio: a first message, then numbers, each webhook signed as Twilio
      * signs it (HMAC-SHA1 of URL + sorted parameters with the auth token).
      */
-    private static final class Texter implements Person {
+    static final class Texter implements Person {
         private static final AtomicLong SEQ = new AtomicLong();
         private final String number = "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
         private final javax.crypto.Mac mac;
