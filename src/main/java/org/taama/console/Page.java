@@ -9,9 +9,10 @@ import java.util.Set;
 /**
  * The console's pages and who may open each: {@code /<id>} serves {@code console/<id>.html} to a
  * signed-in user of one of its roles, and 403 to anyone else signed in. The order is the nav's; a
- * role's first page is where it lands after sign-in. (Admin: everything; operator: the case work, the
- * review of campaigns and the sending of approved ones (pause, cancel), the simulator and the content
- * view; volunteer: their campaigns, the simulator and the content view, which they read to write.)
+ * role's first page is where it lands after sign-in. (Admin: everything; operator: the dashboard, the case
+ * work, the review of campaigns, the log, and the campaign pages only to follow and pause or cancel
+ * what they approved; volunteer: their campaigns, the simulator and its content view, which they read
+ * to write.)
  */
 public enum Page {
     DASHBOARD("dashboard", Role.ADMIN, Role.OPERATOR),
@@ -19,8 +20,8 @@ public enum Page {
     APPROVALS("approvals", Role.ADMIN, Role.OPERATOR),
     LOG("log", Role.ADMIN, Role.OPERATOR),
     CAMPAIGNS("campaigns", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
-    SIMULATOR("simulator", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
-    CONTENT("content", Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER),
+    SIMULATOR("simulator", Role.ADMIN, Role.VOLUNTEER),
+    CONTENT("content", Role.ADMIN, Role.VOLUNTEER),
     ACCOUNTS("accounts", Role.ADMIN);
 
     private final String id;
