@@ -13,7 +13,7 @@
       'camp.name': 'Nom de la campagne', 'camp.channel': 'Canal',
       'camp.text.fr': 'Texte', 'camp.text.bm': 'Texte',
       'camp.text.fr.placeholder': 'Vos droits vous suivent partout…', 'camp.text.bm.placeholder': 'I ka josiraw bɛ i bolo yɔrɔ bɛɛ…',
-      'camp.regions': 'Régions', 'camp.regions.hint': 'Aucune case cochée : toutes les régions.', 'camp.languages': 'Langues des destinataires',
+      'camp.regions': 'Régions', 'camp.regions.hint': 'Aucune case cochée : toutes les régions.', 'camp.region.none': 'Sans région (inscrits par SMS ou WhatsApp)', 'camp.languages': 'Langues des destinataires',
       'camp.send_at': 'Envoyer le (heure de Bamako)', 'camp.send_at.hint': 'Vide : dès la validation, hors heures calmes.',
       'camp.max': 'Budget maximum (segments)', 'camp.template': 'Modèle WhatsApp approuvé (template_sid)', 'camp.var1': 'Variable {{1}} du modèle',
       'camp.preview': 'Coût estimé', 'camp.preview.updating': 'Mise à jour…', 'camp.preview.fresh': 'À jour',
@@ -34,7 +34,7 @@
       'camp.name': 'Campaign name', 'camp.channel': 'Channel',
       'camp.text.fr': 'Text', 'camp.text.bm': 'Text',
       'camp.text.fr.placeholder': 'Vos droits vous suivent partout…', 'camp.text.bm.placeholder': 'I ka josiraw bɛ i bolo yɔrɔ bɛɛ…',
-      'camp.regions': 'Regions', 'camp.regions.hint': 'None ticked: every region.', 'camp.languages': 'Recipients’ languages',
+      'camp.regions': 'Regions', 'camp.regions.hint': 'None ticked: every region.', 'camp.region.none': 'No region (subscribed by SMS or WhatsApp)', 'camp.languages': 'Recipients’ languages',
       'camp.send_at': 'Send on (Bamako time)', 'camp.send_at.hint': 'Empty: once approved, outside quiet hours.',
       'camp.max': 'Budget (segments at most)', 'camp.template': 'Approved WhatsApp template (template_sid)', 'camp.var1': 'Template variable {{1}}',
       'camp.preview': 'Estimated cost', 'camp.preview.updating': 'Updating…', 'camp.preview.fresh': 'Up to date',
@@ -50,7 +50,6 @@
     }
   });
   var el = Taama.el;
-  var REGIONS = ['bamako', 'kayes', 'koulikoro', 'sikasso', 'segou', 'mopti', 'tombouctou', 'gao', 'kidal', 'menaka'];
   var UNSAVED = 'taama.campaign.unsaved';
   var me = null;
   var editing = null;      // the campaign being edited (null: a new one)
@@ -300,9 +299,14 @@
 
   Taama.ready(function (who) {
     me = who;
-    var regions = $('c-regions');
-    REGIONS.forEach(function (r) {
-      regions.appendChild(el('label', {}, el('input', { type: 'checkbox', value: r }), r.charAt(0).toUpperCase() + r.slice(1)));
+    // The regions subscribers choose from, named as the menu names them; the editor opens only once
+    // they are here, so a draft restored or loaded keeps its ticks (and no box means every region).
+    var regionsLoaded = Taama.api('GET', '/api/regions').then(function (r) {
+      var box = $('c-regions');
+      r.regions.forEach(function (region) {
+        var name = region.id === 'none' ? Taama.t('camp.region.none') : region.label.fr;
+        box.appendChild(el('label', {}, el('input', { type: 'checkbox', value: region.id }), name));
+      });
     });
     $('editor-form').addEventListener('input', changed);
     $('editor-form').addEventListener('change', changed);
@@ -332,11 +336,13 @@
       });
     });
     $('camp-new').addEventListener('click', function () {
-      if (location.hash) location.hash = ''; else openEditor(null);
+      regionsLoaded.then(function () { if (location.hash) location.hash = ''; else openEditor(null); });
     });
-    window.addEventListener('hashchange', route);
     window.addEventListener('beforeunload', closeLive);
     loadList();
-    route();
+    regionsLoaded.then(function () {
+      window.addEventListener('hashchange', route);
+      route();
+    }, function () { /* shown; without the regions no audience can be chosen */ });
   });
 })();

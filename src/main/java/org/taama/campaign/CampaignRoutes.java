@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.taama.cases.Audit;
+import org.taama.flow.Regions;
 import org.taama.operators.Accounts;
 import org.taama.operators.Accounts.Operator;
 import org.taama.operators.Accounts.Role;
@@ -39,6 +40,7 @@ import java.util.Set;
  * POST /api/campaigns/:id/pause       staff       approved → paused
  * POST /api/campaigns/:id/resume      staff       paused → approved
  * POST /api/campaigns/:id/cancel      owner|staff draft, submitted, approved, paused → cancelled
+ * GET  /api/regions                   → {regions: [{id, label: {fr, bm}}]} what audience.regions may name, in menu order
  * </pre>
  * Any other move is 409. Every change is audited ("campaign:create", "campaign:edit", "campaign:submit"...,
  * with the campaign id and the status it reached); refusals as the operator API audits them.
@@ -50,14 +52,16 @@ public final class CampaignRoutes {
 
     private CampaignRoutes() {}
 
-    public static void mount(Router router, Accounts accounts, Audit audit, CampaignStore store, Preview preview, Clock clock) {
+    public static void mount(Router router, Accounts accounts, Audit audit, CampaignStore store, Preview preview, Regions regions,
+                             Clock clock) {
+        Set<String> known = regions.idSet();
         Handler<RoutingContext> failure = ctx -> OperatorRoutes.failure(ctx, audit);
         Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         Handler<RoutingContext> anyone = OperatorRoutes.auth(accounts, EnumSet.allOf(Role.class));
         Handler<RoutingContext> staff = OperatorRoutes.auth(accounts, STAFF);
 
         OperatorRoutes.route(failure, router.post("/api/campaigns"), body, anyone, ctx -> {
-            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
+            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant(), known);
             Operator op = OperatorRoutes.operator(ctx);
             OperatorRoutes.send(ctx, store.create(op.username(), spec, null)
                     .compose(c -> audited(audit, op, "create", c, null))
@@ -65,7 +69,13 @@ public final class CampaignRoutes {
         });
         // What a campaign being written would cost: the editor asks as its author types, before any save.
         OperatorRoutes.route(failure, router.post("/api/campaigns/preview"), body, anyone, ctx ->
-                OperatorRoutes.send(ctx, preview.of(CampaignSpec.parseDraft(OperatorRoutes.json(ctx), clock.instant())), 200));
+                OperatorRoutes.send(ctx, preview.of(CampaignSpec.parseDraft(OperatorRoutes.json(ctx), clock.instant(), known)), 200));
+        // The editor's region boxes, from the same flows the subscribe menu is built from.
+        JsonObject regionList = new JsonObject().put("regions", new JsonArray(regions.all().stream()
+                .map(r -> new JsonObject().put("id", r.id()).put("label", new JsonObject(new java.util.LinkedHashMap<>(r.label()))))
+                .toList()));
+        OperatorRoutes.route(failure, router.get("/api/regions"), anyone, ctx ->
+                OperatorRoutes.send(ctx, Future.succeededFuture(regionList.copy()), 200));
         OperatorRoutes.route(failure, router.get("/api/campaigns/:id/live"), anyone, ctx ->
                 visible(ctx, store).compose(c -> full(c, preview, store)).onSuccess(first -> live(ctx, first, store))
                         .onFailure(ctx::fail));
@@ -86,7 +96,7 @@ public final class CampaignRoutes {
         OperatorRoutes.route(failure, router.get("/api/campaigns/:id/preview"), anyone, ctx ->
                 OperatorRoutes.send(ctx, visible(ctx, store).compose(c -> preview.of(c.spec())), 200));
         OperatorRoutes.route(failure, router.put("/api/campaigns/:id"), body, anyone, ctx -> {
-            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant());
+            CampaignSpec spec = CampaignSpec.parse(OperatorRoutes.json(ctx), clock.instant(), known);
             Operator op = OperatorRoutes.operator(ctx);
             Future<Campaign> read = visible(ctx, store);
             Future<Campaign> edited = read.compose(c -> {

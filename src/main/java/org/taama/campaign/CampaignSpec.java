@@ -26,7 +26,6 @@ public record CampaignSpec(String name, String channel, String textFr, String te
     public static final int NAME_MAX = 100;
     /** Ten SMS of GSM-7, 24 of UCS-2: more is no awareness message. */
     public static final int TEXT_MAX = 1600;
-    public static final int REGIONS_MAX = 20;
     public static final int VARIABLES_MAX = 10;
     public static final int VARIABLE_MAX = 200;
     public static final int MAX_SEGMENTS_LIMIT = 100_000_000;
@@ -34,25 +33,27 @@ public record CampaignSpec(String name, String channel, String textFr, String te
     public static final List<String> LANGS = List.of("fr", "bm");
     private static final Set<String> FIELDS = Set.of("name", "channel", "texts", "audience", "send_at", "template_sid",
             "variables", "max_segments");
-    private static final Pattern REGION = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     /** A Twilio Content template: "HX" and 32 hex digits. */
     private static final Pattern TEMPLATE = Pattern.compile("HX[0-9a-f]{32}");
     private static final Pattern VARIABLE = Pattern.compile("[1-9][0-9]?");
 
-    /** Checks a request body; {@code now} refuses a send_at in the past. */
-    public static CampaignSpec parse(JsonObject b, Instant now) {
-        return parse(b, now, false);
+    /**
+     * Checks a request body; {@code now} refuses a send_at in the past, and {@code regions} is every
+     * region a subscriber can be filed under (a region outside it would silently reach nobody).
+     */
+    public static CampaignSpec parse(JsonObject b, Instant now, Set<String> regions) {
+        return parse(b, now, regions, false);
     }
 
     /**
      * A body being written, for its preview: checked as {@link #parse} does, except that the name and
      * the texts may still be empty (the author has not written them yet).
      */
-    public static CampaignSpec parseDraft(JsonObject b, Instant now) {
-        return parse(b, now, true);
+    public static CampaignSpec parseDraft(JsonObject b, Instant now, Set<String> regions) {
+        return parse(b, now, regions, true);
     }
 
-    private static CampaignSpec parse(JsonObject b, Instant now, boolean draft) {
+    private static CampaignSpec parse(JsonObject b, Instant now, Set<String> known, boolean draft) {
         for (String f : b.fieldNames()) {
             if (!FIELDS.contains(f)) throw new BadRequest("unknown field " + shown(f));
         }
@@ -72,9 +73,11 @@ public record CampaignSpec(String name, String channel, String textFr, String te
         for (String f : audience.fieldNames()) {
             if (!Set.of("regions", "languages").contains(f)) throw new BadRequest("audience holds regions and languages only, not " + shown(f));
         }
-        List<String> regions = list(audience.getValue("regions"), "audience.regions", REGIONS_MAX, true);
+        List<String> regions = list(audience.getValue("regions"), "audience.regions", known.size(), true);
         for (String r : regions) {
-            if (!REGION.matcher(r).matches()) throw new BadRequest("audience.regions: " + shown(r) + " is not a region such as bamako");
+            if (!known.contains(r)) {
+                throw new BadRequest("audience.regions: " + shown(r) + " is not a region subscribers choose (GET /api/regions lists them)");
+            }
         }
         List<String> languages = list(audience.getValue("languages"), "audience.languages", LANGS.size(), false);
         for (String l : languages) {

@@ -19,6 +19,7 @@ import org.taama.simulator.ContentScreens;
 import org.taama.simulator.Simulator;
 import org.taama.web.ClientAddress;
 import org.taama.stats.Dashboard;
+import org.taama.flow.Regions;
 
 /** What every HTTP verticle shares: built once, immutable or thread-safe. */
 public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRoute twilioMessages,
@@ -26,4 +27,4 @@ public record App(Config config, Redis redis, UssdService ussd, TwilioMessagesRo
                   CallerHash callers, Accounts accounts, CaseStore cases, Erasure erasure,
                   PrometheusMeterRegistry metrics, ClientAddress clientAddress, CallbackGuard ussdGuard,
                   Simulator simulator, ContentScreens contentScreens, Console console,
-                  QuizStore quizzes, Dashboard dashboard) {}
+                  QuizStore quizzes, Dashboard dashboard, Regions regions) {}

@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
         OperatorRoutes.mount(router, vertx, app.accounts(), app.cases(), app.erasure(), app.callers(), app.clientAddress()::of);
         CampaignRoutes.mount(router, app.accounts(), app.cases().audit(), new CampaignStore(app.redis(), Clock.systemUTC()),
                 new Preview(vertx, new TextCost(app.config()), app.consent().subscribers(), app.config().senderRate(),
-                        app.config().sendValidity(), app.config().quietHours(), Clock.systemUTC()), Clock.systemUTC());
+                        app.config().sendValidity(), app.config().quietHours(), Clock.systemUTC()), app.regions(), Clock.systemUTC());
         SimulatorRoutes.mount(router, app.accounts(), app.cases().audit(), app.simulator(), app.contentScreens());
         QuizRoutes.mount(router, app.accounts(), app.cases().audit(), app.quizzes());
         StatsRoutes.mount(router, vertx, app.accounts(), app.cases().audit(), app.dashboard().view(), app.dashboard().log(),

@@ -202,7 +202,7 @@ public final class Server implements AutoCloseable {
                 simulator, screens,
                 new Console(new Sessions(redis, accounts, Clock.systemUTC()), accounts, audit,
                         config.publicBaseUrl().startsWith("https://"), clients::of),
-                quizzes, dashboard);
+                quizzes, dashboard, org.taama.flow.Regions.of(content.flows(), content.locales()));
         try {
             vertx.deployVerticle(() -> {
                         HttpVerticle v = new HttpVerticle(app);

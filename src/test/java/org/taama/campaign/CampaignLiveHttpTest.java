@@ -75,7 +75,7 @@ class CampaignLiveHttpTest {
 
     @Test
     void anUnsavedBodyIsPreviewedAsItIsTypedEvenHalfWritten() throws Exception {
-        String region = "l" + UUID.randomUUID().toString().substring(0, 8);
+        String region = org.taama.support.Audiences.freshRegion(server.redis());
         subscribe(2, "bm", region);
         String volunteer = account(login(ADMIN, ADMIN_PASS), "volunteer");
         JsonObject half = body(region, "Vos droits vous suivent.", "");
@@ -114,7 +114,7 @@ class CampaignLiveHttpTest {
 
     @Test
     void theLiveStreamShowsProgressMoveFromSubmittedToApprovedAndSentWithoutTheBrowserAsking() throws Exception {
-        String region = "l" + UUID.randomUUID().toString().substring(0, 8);
+        String region = org.taama.support.Audiences.freshRegion(server.redis());
         List<String> numbers = subscribe(8, "fr", region);
         HttpResponse<String> created = call("POST", "/api/campaigns", volunteer,
                 body(region, "Vos droits vous suivent partout.", "I ka hakɛw bɛ i bolo.").put("name", "Live").encode());

@@ -674,7 +674,7 @@ class CampaignSenderTest {
     }
 
     static String region() {
-        return "s" + UUID.randomUUID().toString().substring(0, 8);
+        return org.taama.support.Audiences.freshRegion(a.redis());
     }
 
     static String account(String admin, String role) throws Exception {

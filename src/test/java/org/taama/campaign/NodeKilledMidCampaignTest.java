@@ -100,7 +100,7 @@ class NodeKilledMidCampaignTest {
 
     @Test
     void theOtherNodeFinishesWithNoDuplicateAndLosesAtMostWhatTheDeadOneHeld() throws Exception {
-        String region = "k" + UUID.randomUUID().toString().substring(0, 8);
+        String region = org.taama.support.Audiences.freshRegion(redis);
         Map<String, String> numbers = subscribe(region);
         fake.latency(Duration.ofMillis(5), Duration.ofMillis(20));
 
