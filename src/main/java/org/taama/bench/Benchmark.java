@@ -65,12 +65,10 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = options(args);
         if (opt.containsKey("faults")) {
-            FaultBenchmark.faults(opt);
-            System.exit(0);
+            exitAfter(() -> FaultBenchmark.faults(opt));
         }
         if (opt.containsKey("soak")) {
-            FaultBenchmark.soak(opt);
-            System.exit(0);
+            exitAfter(() -> SoakBenchmark.run(opt));
         }
         if (opt.containsKey("pace")) {
             PaceBenchmark.run(opt);
@@ -171,6 +169,21 @@ public final class Benchmark {
                 floorVertx.close().await(10, TimeUnit.SECONDS);
                 server.close();
             }
+        }
+        System.exit(0);
+    }
+
+    private interface Run {
+        void run() throws Exception;
+    }
+
+    /** Exits 0 after the run, 1 when it throws: its servers' threads would otherwise keep the JVM up after a failure. */
+    private static void exitAfter(Run run) {
+        try {
+            run.run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
         }
         System.exit(0);
     }

@@ -3,7 +3,6 @@ package org.taama.bench;
 import io.lettuce.core.ScoredValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import org.taama.campaign.Campaign;
 import org.taama.campaign.CampaignSender;
@@ -42,7 +41,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -183,7 +181,7 @@ final class CampaignBenchmark {
                         + "measured after a %d s warm-up%n", Runtime.getRuntime().availableProcessors(), seconds, warmup);
                 for (int rate : rates) once(embedded, twilio, rate, seconds, warmup);
             } finally {
-                twilio.server.close();
+                twilio.close();
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
         }
@@ -337,7 +335,7 @@ final class CampaignBenchmark {
 
     // ---------------------------------------------------------------- shared
 
-    private static CampaignSpec spec(List<String> regions, String channel) {
+    static CampaignSpec spec(List<String> regions, String channel) {
         return CampaignSpec.parse(new JsonObject().put("name", "bench").put("channel", channel)
                 .put("texts", new JsonObject().put("fr", "Vos droits vous suivent partout. Appelez le 80 00 00 00.")
                         .put("bm", "I ka hakɛw bɛ i bolo. I bɛ se ka wele kɛ 80 00 00 00 kan."))
@@ -347,13 +345,13 @@ final class CampaignBenchmark {
     }
 
     /** A draft made, submitted and approved in the store (the review path itself is not what is measured). */
-    private static String approve(CampaignStore store, CampaignSpec spec) {
+    static String approve(CampaignStore store, CampaignSpec spec) {
         return Await.of(store.create("bench", spec, null)
                 .compose(c -> store.change(c, Campaign.Status.SUBMITTED, Map.of()))
                 .compose(c -> store.change(c, Campaign.Status.APPROVED, Map.of("decided_by", "bench-reviewer")))).id();
     }
 
-    private static QuietHours awayFromNow() {
+    static QuietHours awayFromNow() {
         LocalTime now = LocalTime.now(QuietHours.ZONE);
         return QuietHours.parse(now.plusHours(6).withSecond(0).withNano(0) + "-" + now.plusHours(7).withSecond(0).withNano(0));
     }
@@ -432,62 +430,8 @@ final class CampaignBenchmark {
         }
     }
 
-    /** Answers Twilio's Messages.json as Twilio does (201 and a Message), recording when and for which account. */
-    private static final class FakeTwilio {
-        record Hit(long at, String account) {}
-
-        final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<Hit> hits = new ConcurrentLinkedQueue<>();
-        HttpServer server;
-
-        static FakeTwilio start(Vertx vertx) {
-            return start(vertx, 0, null);
-        }
-
-        /** On {@code port} (0: any free one); {@code each} is told every message: its form fields and the sid given. */
-        static FakeTwilio start(Vertx vertx, int port, java.util.function.BiConsumer<Map<String, String>, String> each) {
-            FakeTwilio f = new FakeTwilio();
-            f.server = Await.of(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-                long at = System.nanoTime();
-                String[] path = req.path().split("/"); // /2010-04-01/Accounts/{sid}/Messages.json
-                String account = path.length > 3 ? path[3] : "";
-                f.times.add(at);
-                f.hits.add(new Hit(at, account));
-                byte[] bytes = new byte[16];
-                RANDOM.nextBytes(bytes);
-                String sid = "SM" + HexFormat.of().formatHex(bytes);
-                req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(new JsonObject()
-                        .put("account_sid", account).put("api_version", "2010-04-01").put("direction", "outbound-api")
-                        .put("num_segments", "1").put("num_media", "0").put("price_unit", "USD")
-                        .put("sid", sid).put("status", "queued").encode());
-                if (each != null) each.accept(form(body.toString(StandardCharsets.UTF_8)), sid);
-            })).listen(port, "localhost"));
-            return f;
-        }
-
-        String url() {
-            return "http://localhost:" + server.actualPort();
-        }
-
-        static Map<String, String> form(String body) {
-            Map<String, String> m = new java.util.TreeMap<>();
-            for (String pair : body.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) continue;
-                m.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-            return m;
-        }
-
-        void clear() {
-            times.clear();
-            hits.clear();
-        }
-    }
-
     /** Blocking wait on the bench's own thread (never an event loop). */
-    private static final class Await {
+    static final class Await {
         static <T> T of(Future<T> f) {
             try {
                 return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -1,8 +1,5 @@
 package org.taama.bench;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import org.taama.config.Config;
 import org.taama.consent.ConsentStore;
 import org.taama.privacy.CallerHash;
@@ -10,94 +7,105 @@ import org.taama.privacy.Secrets;
 import org.taama.redis.EmbeddedRedis;
 import org.taama.server.Server;
 
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
 
 /**
- * Faults on purpose, with figures (issue 11 §2), and a soak.
+ * Faults on purpose, with figures (issue 11 §2): {@code bench --faults [--callers 8] [--outage-ms 2000]
+ * [--recipients 3000] [--only ussd|campaign]}.
  *
- * <p>{@code bench --faults [--callers 8] [--outage-ms 2000]}: a redis-server with the append-only
- * file on, and real servers; simulated callers walk the menus and subscribe (main menu 5, 1, a
- * region) while a fault is made:
+ * <p>Under USSD load ({@link UssdLoad}: callers walking to a subscription on a redis-server with its
+ * append-only file on, and real servers):
  * <ul>
- *   <li>redis: redis-server is SIGKILLed and, after the outage, started again on the same port from
- *       its AOF;</li>
- *   <li>node: one of two nodes (a child JVM) is SIGKILLed; its callers go to the other node, as a
- *       load balancer would send them.</li>
+ *   <li>redis: redis-server is SIGKILLed and, after the outage, started again on the same port from its AOF;</li>
+ *   <li>node: one of two nodes (a child JVM) is SIGKILLed; the balancer resends what it did not answer to
+ *       the other node, and stops sending to it after its 1 s health check.</li>
  * </ul>
- * A subscription counts as acknowledged only when the caller saw the "you will receive messages"
- * screen; after the fault every acknowledged subscription must be in Redis (lost must be 0). Any
- * answer that is neither a menu screen nor the apology (a blank, a 500, a refused connection to a
- * live node) is counted as bad.
+ * Lost: acknowledged subscriptions not in Redis afterwards (must be 0). Duplicated: subscriptions whose
+ * consent log holds two entries, which only a hop applied twice (resent) makes; at most one per caller
+ * in flight at the fault. Outage seen and recovered: when callers got their first bad answer after
+ * the fault, and their first good one after the last bad one.
  *
- * <p>{@code bench --soak [--minutes 10] [--rate 200]}: mixed USSD hops and signed SMS webhooks at a
- * fixed offered rate; heap used after a GC and Redis used_memory at start and end.
+ * <p>Mid-campaign: see {@link CampaignFaults}.
+ *
+ * <p>The figures are printed whatever they are; then the run fails (exit 1) when one breaks its bound:
+ * no walk acknowledged, a loss, more duplicates than in flight, a campaign not finished or losing a recipient.
  */
 final class FaultBenchmark {
-    private static final String APOLOGY = "Service indisponible";
-    private static final String SUBSCRIBED = "Vous recevrez";
-    private static final String[] REGIONS = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
-
     private FaultBenchmark() {}
 
     static void faults(Map<String, String> opt) throws Exception {
         int callers = Integer.parseInt(opt.getOrDefault("callers", "8"));
         long outageMs = Long.parseLong(opt.getOrDefault("outage-ms", "2000"));
-        List<String> rows = new ArrayList<>();
-        rows.add(redisKill(callers, outageMs));
-        rows.add(nodeKill(callers));
-        System.out.println();
-        System.out.println("Faults (" + callers + " concurrent callers walking to a subscription, redis-server 7.0 appendonly yes, "
-                + "appendfsync everysec):");
-        System.out.printf("%-34s %9s %9s %6s %5s %6s %9s %12s%n", "scenario", "requests", "apologies", "bad", "acked",
-                "lost", "dup", "recovery ms");
-        rows.forEach(System.out::println);
-        System.out.println("dup: not measured (n/m). recovery: the first good answer after the fault, which may come before"
-                + " the outage is seen; the figures to trust are RedisCrashRestartTest's and NodeKilledUnderLoadTest's.");
+        int recipients = Integer.parseInt(opt.getOrDefault("recipients", "3000"));
+        List<String> broken = new ArrayList<>();
+
+        String only = opt.getOrDefault("only", "all"); // "ussd" or "campaign": one half only
+        if (!only.equals("campaign")) broken.addAll(ussd(callers, outageMs));
+        if (!only.equals("ussd")) broken.addAll(campaigns(recipients, outageMs));
+        if (!broken.isEmpty()) throw new IllegalStateException("bench --faults: " + String.join("; ", broken));
     }
 
-    // ------------------------------------------------------------------ scenarios
+    private static List<String> ussd(int callers, long outageMs) throws Exception {
+        List<String> broken = new ArrayList<>();
+        List<UssdRow> ussd = List.of(redisKilled(callers, outageMs), nodeKilled(callers));
+        System.out.println();
+        System.out.println("USSD faults (" + callers + " callers walking to a subscription: dial, 1 Français, 5 messages, 1 receive, "
+                + "a region; redis-server 7.0 appendonly yes, appendfsync everysec):");
+        System.out.println(UssdRow.titles());
+        for (UssdRow r : ussd) {
+            System.out.println(r.line());
+            broken.addAll(r.broken());
+        }
+        return broken;
+    }
+
+    private static List<String> campaigns(int recipients, long outageMs) throws Exception {
+        List<String> broken = new ArrayList<>();
+        CampaignFaults campaigns = new CampaignFaults(recipients, outageMs);
+        CampaignFaults.Row clean = campaigns.clean();
+        List<CampaignFaults.Row> rows = List.of(clean, campaigns.twilioErrors(0.05, 0.02, 0.002, clean.finishMs()),
+                campaigns.redisKilled(), campaigns.nodeKilled());
+        System.out.println();
+        System.out.println(CampaignFaults.header(recipients));
+        System.out.println(CampaignFaults.Row.titles());
+        for (CampaignFaults.Row r : rows) {
+            System.out.println(r.line());
+            broken.addAll(r.broken());
+        }
+        System.out.println("sent: recipients the fake Twilio took (or held past the time-out: it may have created them); dup/max: taken"
+                + " twice / the most the fault may cause (time-outs, or what both nodes hold); never: never taken; lost: never taken and never settled (its marker is not \"done\": no count holds it); retried: requests beyond the first"
+                + " per recipient (the SDK's own 5xx retries included); t/o: held 31 s, past the SDK's 30 s socket time-out;"
+                + " counted: sent + failed + opted out + skipped in the campaign's counts (the audience, unless one is counted twice).");
+        return broken;
+    }
+
+    // ------------------------------------------------------------------ USSD scenarios
 
     /** redis-server SIGKILLed under USSD load, down for outageMs, started again on the same port from its AOF. */
-    private static String redisKill(int callers, long outageMs) throws Exception {
+    private static UssdRow redisKilled(int callers, long outageMs) throws Exception {
         Path dir = Files.createTempDirectory("taama-faults-redis");
         EmbeddedRedis redis = EmbeddedRedis.start(dir);
-        Server server = Server.start(Config.from(env(redis.url(), 0)));
-        Load load = new Load(callers, () -> server.port());
+        Server server = Server.start(Config.from(env(redis.url())));
+        UssdLoad load = new UssdLoad(callers, server::port, server::port);
         try {
             load.start();
             Thread.sleep(3000);
-            long pid = redisPid(redis.url());
             long fault = System.nanoTime();
-            load.markFault(fault);
-            kill(pid);
+            kill(RedisInfo.pid(redis.url()));
             Thread.sleep(outageMs);
             redis = EmbeddedRedis.start(dir, redis.port());
-            long restarted = System.nanoTime();
-            load.awaitGoodAfter(restarted, 30_000);
-            Thread.sleep(3000);
+            load.awaitSteady(System.nanoTime(), 3000, 30_000);
             load.stop();
-            int lost = lost(redis.url(), load.acked);
-            return load.row("redis SIGKILL + AOF restart (" + outageMs + " ms)", lost);
+            return UssdRow.of("redis SIGKILL + AOF restart (" + outageMs + " ms)", load, redis.url(), fault);
         } finally {
             load.stop();
             server.close();
@@ -106,287 +114,86 @@ final class FaultBenchmark {
     }
 
     /** Two nodes on one Redis; the child-JVM node is SIGKILLed, its callers move to the in-process node. */
-    private static String nodeKill(int callers) throws Exception {
+    private static UssdRow nodeKilled(int callers) throws Exception {
         Path dir = Files.createTempDirectory("taama-faults-node");
-        EmbeddedRedis redis = EmbeddedRedis.start(dir);
-        Server survivor = Server.start(Config.from(env(redis.url(), 0)));
-        int childPort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.taama.Main", "serve");
-        pb.environment().putAll(env(redis.url(), childPort));
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process child = pb.start();
-        AtomicBoolean childUp = new AtomicBoolean(true);
-        try {
-            awaitHealth(childPort, 60_000);
-            // Half the callers on each node while both live; the load balancer's view: the dead node's callers go to the other.
-            AtomicLong n = new AtomicLong();
-            Load load = new Load(callers, () -> childUp.get() && (n.incrementAndGet() % 2 == 0) ? childPort : survivor.port());
-            try {
-                load.start();
-                Thread.sleep(3000);
-                long fault = System.nanoTime();
-                load.markFault(fault);
-                child.destroyForcibly(); // SIGKILL on POSIX
-                child.waitFor(10, TimeUnit.SECONDS);
-                // The balancer's health check notices after its interval; until then callers may still be sent to the dead node.
-                Thread.sleep(1000);
-                childUp.set(false);
-                load.awaitGoodAfter(System.nanoTime(), 30_000);
-                Thread.sleep(3000);
-                load.stop();
-                return load.row("node SIGKILL (1 of 2, 1 s LB check)", lost(redis.url(), load.acked));
-            } finally {
-                load.stop();
-            }
-        } finally {
-            child.destroyForcibly();
-            survivor.close();
-            redis.close();
-        }
-    }
-
-    // ------------------------------------------------------------------ soak
-
-    static void soak(Map<String, String> opt) throws Exception {
-        double minutes = Double.parseDouble(opt.getOrDefault("minutes", "10"));
-        int rate = Integer.parseInt(opt.getOrDefault("rate", "200"));
-        Path dir = Files.createTempDirectory("taama-soak");
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir)) {
-            Server server = Server.start(Config.from(env(redis.url(), 0)));
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            AtomicLong served = new AtomicLong(), errors = new AtomicLong(), apologies = new AtomicLong();
-            String ussd = "http://127.0.0.1:" + server.port() + "/ussd/africastalking";
-            String sms = "http://127.0.0.1:" + server.port() + "/twilio/messages";
-            List<Benchmark.Texter> texters = new ArrayList<>();
-            for (int i = 0; i < 500; i++) texters.add(new Benchmark.Texter(Benchmark.PUBLIC_URL + "/twilio/messages"));
-            List<Walker> walkers = new ArrayList<>();
-            for (int i = 0; i < 500; i++) walkers.add(new Walker());
-            // A short warm-up so "start" is the running server, not the class loading.
-            runFor(http, ussd, sms, walkers, texters, rate, 10_000, new AtomicLong(), new AtomicLong(), new AtomicLong());
-            long heap0 = heapAfterGc();
-            long mem0 = usedMemory(redis.url());
-            long keys0 = dbsize(redis.url());
-            long t0 = System.nanoTime();
-            runFor(http, ussd, sms, walkers, texters, rate, (long) (minutes * 60_000), served, errors, apologies);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            long heap1 = heapAfterGc();
-            long mem1 = usedMemory(redis.url());
-            long keys1 = dbsize(redis.url());
-            System.out.printf("Soak: %.1f min of mixed traffic (2/3 USSD hops, 1/3 signed SMS webhooks), %d req/s offered%n",
-                    secs / 60, rate);
-            System.out.printf("  requests served %d (%.0f/s), errors %d, apologies %d%n", served.get(), served.get() / secs,
-                    errors.get(), apologies.get());
-            System.out.printf("  heap used after GC: start %.1f MB, end %.1f MB%n", heap0 / 1e6, heap1 / 1e6);
-            System.out.printf("  Redis used_memory: start %.1f MB, end %.1f MB; keys: start %d, end %d%n", mem0 / 1e6,
-                    mem1 / 1e6, keys0, keys1);
-            server.close();
+            Server survivor = Server.start(Config.from(env(redis.url())));
+            try (ChildNode doomed = ChildNode.start(env(redis.url()))) {
+                // Round robin while both live; after its health check the balancer sends everything to the survivor.
+                AtomicBoolean doomedInRotation = new AtomicBoolean(true);
+                AtomicLong turn = new AtomicLong();
+                UssdLoad load = new UssdLoad(callers,
+                        () -> doomedInRotation.get() && turn.incrementAndGet() % 2 == 0 ? doomed.port : survivor.port(), survivor::port);
+                try {
+                    load.start();
+                    Thread.sleep(3000);
+                    long fault = System.nanoTime();
+                    doomed.kill();
+                    Thread.sleep(1000);
+                    doomedInRotation.set(false);
+                    load.awaitSteady(System.nanoTime(), 3000, 30_000);
+                    load.stop();
+                    return UssdRow.of("node SIGKILL (1 of 2, 1 s LB check)", load, redis.url(), fault);
+                } finally {
+                    load.stop();
+                }
+            } finally {
+                survivor.close();
+            }
         }
     }
 
-    private static void runFor(HttpClient http, String ussd, String sms, List<Walker> walkers, List<Benchmark.Texter> texters,
-            int rate, long ms, AtomicLong served, AtomicLong errors, AtomicLong apologies) throws InterruptedException {
-        long start = System.nanoTime();
-        long periodNs = 1_000_000_000L / rate;
-        AtomicLong inFlight = new AtomicLong();
-        for (long i = 0; System.nanoTime() - start < ms * 1_000_000L; i++) {
-            long due = start + i * periodNs;
-            long wait = due - System.nanoTime();
-            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-            if (inFlight.get() > 2000) { // the server is far behind: count it, do not pile up without bound
-                errors.incrementAndGet();
-                continue;
-            }
-            HttpRequest req;
-            if (i % 3 == 2) {
-                String[] r;
-                Benchmark.Texter t = texters.get((int) (i % texters.size()));
-                synchronized (t) {
-                    r = t.next();
-                }
-                req = HttpRequest.newBuilder(URI.create(sms)).timeout(Duration.ofSeconds(5))
-                        .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", r[1])
-                        .POST(HttpRequest.BodyPublishers.ofString(r[0])).build();
-            } else {
-                Walker w = walkers.get((int) (i % walkers.size()));
-                String body;
-                synchronized (w) {
-                    body = w.nextRandom();
-                }
-                req = form(ussd, body);
-            }
-            inFlight.incrementAndGet();
-            http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
-                inFlight.decrementAndGet();
-                if (err != null || resp.statusCode() != 200 || resp.body().isBlank()) errors.incrementAndGet();
-                else {
-                    served.incrementAndGet();
-                    if (resp.body().contains(APOLOGY)) apologies.incrementAndGet();
-                }
-            });
-        }
-        while (inFlight.get() > 0 && System.nanoTime() - start < (ms + 10_000) * 1_000_000L) Thread.sleep(10);
-    }
-
-    // ------------------------------------------------------------------ load
-
-    /** One USSD session as Africa's Talking sends it: the whole path so far in {@code text}. */
-    private static final class Walker {
-        private static final AtomicLong SEQ = new AtomicLong();
-        String number;
-        String session;
-        String text;
-        int hops;
-
-        Walker() {
-            fresh();
+    /** One USSD scenario's figures. */
+    record UssdRow(String name, long requests, long apologies, long unanswered, long wrong, int acked, int lost, int duplicated,
+                   int inFlight, long outageSeenMs, long recoveredMs) {
+        static UssdRow of(String name, UssdLoad load, String redisUrl, long fault) {
+            return new UssdRow(name, load.requests.get(), load.apologies.get(), load.unanswered.get(), load.wrong.get(),
+                    load.acked.size(), lostOf(redisUrl, load.acked), duplicatesOf(redisUrl, load.subscribing), load.callers(),
+                    load.outageSeenMs(fault), load.recoveredMs(fault));
         }
 
-        void fresh() {
-            long n = SEQ.incrementAndGet();
-            number = "+2237" + String.format("%07d", (n * 7919 + ThreadLocalRandom.current().nextInt(100)) % 10_000_000);
-            session = "fault-" + n + "-" + System.nanoTime();
-            text = null;
-            hops = 0;
+        static String titles() {
+            return String.format("%-36s %8s %9s %10s %5s %6s %4s %11s %12s %12s", "scenario", "requests", "apologies", "unanswered",
+                    "wrong", "acked", "lost", "dup/flight", "outage seen", "recovered");
         }
 
-        String body() {
-            return "sessionId=" + session + "&serviceCode=*123%23&phoneNumber=" + number.replace("+", "%2B")
-                    + "&networkCode=61002&text=" + (text == null ? "" : text.replace("*", "%2A"));
+        String line() {
+            return String.format("%-36s %8d %9d %10d %5d %6d %4d %11s %9s ms %9s ms", name, requests, apologies, unanswered, wrong,
+                    acked, lost, duplicated + "/" + inFlight, outageSeenMs < 0 ? "none" : "+" + outageSeenMs,
+                    recoveredMs < 0 ? "never" : "+" + recoveredMs);
         }
 
-        String nextRandom() {
-            if (hops++ >= 2 + ThreadLocalRandom.current().nextInt(4)) fresh();
-            if (text == null) text = "";
-            else {
-                String[] inputs = {"1", "2", "1", "3", "4", "98", "0", "00", "1", "5"};
-                String in = inputs[ThreadLocalRandom.current().nextInt(inputs.length)];
-                text = text.isEmpty() ? in : text + "*" + in;
-            }
-            return body();
-        }
-    }
-
-    /**
-     * Callers, each on its own thread, dialling and subscribing: "" (main menu), "5" (messages), "5*1"
-     * (sign up: regions), "5*1*R" (done). An apology or an error restarts the session after a short pause,
-     * as a person redialling would.
-     */
-    private static final class Load {
-        final int callers;
-        final IntSupplier port;
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        final Set<String> acked = ConcurrentHashMap.newKeySet();
-        final AtomicLong requests = new AtomicLong(), apologies = new AtomicLong(), bad = new AtomicLong();
-        final AtomicBoolean running = new AtomicBoolean();
-        volatile long faultAt;
-        volatile long firstGoodAfterFault;
-        final List<Thread> threads = new ArrayList<>();
-
-        Load(int callers, IntSupplier port) {
-            this.callers = callers;
-            this.port = port;
-        }
-
-        void start() {
-            running.set(true);
-            for (int i = 0; i < callers; i++) {
-                Thread t = new Thread(this::caller, "fault-caller-" + i);
-                t.setDaemon(true);
-                t.start();
-                threads.add(t);
-            }
-        }
-
-        void markFault(long at) {
-            firstGoodAfterFault = 0;
-            faultAt = at;
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread t : threads) t.join(5000);
-        }
-
-        void awaitGoodAfter(long since, long timeoutMs) throws InterruptedException {
-            long end = System.nanoTime() + timeoutMs * 1_000_000L;
-            while (System.nanoTime() < end && firstGoodAfterFault < since) Thread.sleep(5);
-        }
-
-        private void caller() {
-            Walker w = new Walker();
-            String[] path = {null, "5", "5*1", null};
-            while (running.get()) {
-                w.fresh();
-                boolean ok = true;
-                for (int step = 0; step < path.length && ok && running.get(); step++) {
-                    String portNow = Integer.toString(port.getAsInt());
-                    w.text = step == 0 ? null : step == 3 ? "5*1*" + REGIONS[ThreadLocalRandom.current().nextInt(REGIONS.length)]
-                            : path[step];
-                    String answer = send("http://127.0.0.1:" + portNow + "/ussd/africastalking", w.body());
-                    if (answer == null) {
-                        ok = false;
-                    } else if (answer.contains(APOLOGY)) {
-                        apologies.incrementAndGet();
-                        ok = false;
-                    } else if (step == 3) {
-                        if (answer.contains(SUBSCRIBED)) acked.add(w.number);
-                        else bad.incrementAndGet();
-                    }
-                    if (ok) good();
-                }
-                if (!ok) pause(100);
-            }
-        }
-
-        private void good() {
-            long now = System.nanoTime();
-            if (faultAt != 0 && firstGoodAfterFault < faultAt) firstGoodAfterFault = now;
-        }
-
-        /** The screen, or null after counting a blank, a non-200 or a failed request. */
-        private String send(String url, String body) {
-            requests.incrementAndGet();
-            try {
-                HttpResponse<String> r = http.send(form(url, body),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200 || r.body().isBlank() || !(r.body().startsWith("CON ") || r.body().startsWith("END "))) {
-                    if (bad.incrementAndGet() == 1) System.err.println("first bad answer: " + r.statusCode() + " " + r.body());
-                    return null;
-                }
-                return r.body();
-            } catch (Exception e) {
-                if (bad.incrementAndGet() == 1) System.err.println("first bad answer: " + e);
-                return null;
-            }
-        }
-
-        String row(String name, int lost) {
-            long recovery = firstGoodAfterFault > faultAt ? (firstGoodAfterFault - faultAt) / 1_000_000 : -1;
-            return String.format("%-34s %9d %9d %6d %5d %6d %9s %12d", name, requests.get(), apologies.get(), bad.get(),
-                    acked.size(), lost, "n/m", recovery);
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<String> broken() {
+            List<String> b = new ArrayList<>();
+            if (acked == 0) b.add(name + ": no walk reached the confirmation screen");
+            if (lost > 0) b.add(name + ": " + lost + " acknowledged subscriptions lost");
+            if (duplicated > inFlight) b.add(name + ": " + duplicated + " subscriptions applied twice, more than the " + inFlight + " in flight");
+            if (recoveredMs < 0) b.add(name + ": callers never got good answers again");
+            return b;
         }
     }
 
     // ------------------------------------------------------------------ parts
 
-    private static HttpRequest form(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    private static final CallerHash CALLERS = new CallerHash(Secrets.decode("HASH_KEY", Benchmark.HASH_KEY, 32));
+
+    /** Acknowledged subscriptions whose consent record does not say "in". */
+    private static int lostOf(String redisUrl, Set<String> acked) {
+        return RedisInfo.with(redisUrl, c -> (int) acked.stream()
+                .filter(n -> !"in".equals(c.hget(ConsentStore.key(CALLERS.of(n)), "status"))).count());
     }
 
-    static Map<String, String> env(String redisUrl, int port) {
+    /** Numbers (each walked once) whose consent log shows the subscription applied more than once. */
+    private static int duplicatesOf(String redisUrl, Set<String> subscribing) {
+        return RedisInfo.with(redisUrl, c -> (int) subscribing.stream()
+                .filter(n -> c.llen(ConsentStore.logKey(CALLERS.of(n))) > 1).count());
+    }
+
+    /** A server's settings for the benchmarks: any free port on loopback, the bench's keys, accounts and Twilio token. */
+    static Map<String, String> env(String redisUrl) {
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("PORT", Integer.toString(port));
+        env.put("PORT", "0");
+        env.put("HTTP_HOST", "127.0.0.1");
         env.put("REDIS_URL", redisUrl);
         env.put("HASH_KEY", Benchmark.HASH_KEY);
         env.put("ENCRYPTION_KEY", Benchmark.HASH_KEY);
@@ -397,93 +204,10 @@ final class FaultBenchmark {
         return env;
     }
 
-    /** Acknowledged subscriptions whose consent record does not say "in". */
-    private static int lost(String redisUrl, Set<String> acked) {
-        CallerHash hash = new CallerHash(Secrets.decode("HASH_KEY", Benchmark.HASH_KEY, 32));
-        RedisClient client = RedisClient.create(redisUrl);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            RedisCommands<String, String> cmd = c.sync();
-            int lost = 0;
-            for (String number : acked) {
-                if (!"in".equals(cmd.hget(ConsentStore.key(hash.of(number)), "status"))) lost++;
-            }
-            return lost;
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    private static String info(String redisUrl, String section) {
-        RedisClient client = RedisClient.create(redisUrl);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return c.sync().info(section);
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    private static long infoField(String redisUrl, String section, String field) {
-        for (String line : info(redisUrl, section).split("\r?\n")) {
-            if (line.startsWith(field + ":")) return Long.parseLong(line.substring(field.length() + 1).strip());
-        }
-        throw new IllegalStateException("INFO " + section + " has no " + field);
-    }
-
-    private static long redisPid(String redisUrl) {
-        return infoField(redisUrl, "server", "process_id");
-    }
-
-    private static long usedMemory(String redisUrl) {
-        return infoField(redisUrl, "memory", "used_memory");
-    }
-
-    private static long dbsize(String redisUrl) {
-        RedisClient client = RedisClient.create(redisUrl);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            return c.sync().dbsize();
-        } finally {
-            client.shutdown();
-        }
-    }
-
-    private static void kill(long pid) throws Exception {
+    /** SIGKILL a process (redis-server) and wait until it is gone, so a restart binds the same port. */
+    static void kill(long pid) throws Exception {
         Process p = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
         if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("kill -KILL " + pid + " failed");
-        // Wait until the port is free, so the restart binds the same one.
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(5, TimeUnit.SECONDS).join());
-    }
-
-    private static long heapAfterGc() {
-        System.gc();
-        pause(200);
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static void awaitHealth(int port, long timeoutMs) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return;
-            } catch (Exception e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the child node did not answer /health on port " + port);
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
