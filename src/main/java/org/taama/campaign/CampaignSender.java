@@ -689,12 +689,33 @@ public final class CampaignSender implements AutoCloseable {
         Map<String, String> again = new HashMap<>(m.getBody());
         again.put("a", Integer.toString(next));
         return vertx.timer(delay)
-                .compose(v -> handBack(id, caller, next))
-                .compose(v -> on(redis.commands().xadd(stream, again)))
-                .compose(v -> {
-                    wake(stream);
-                    return ack(stream, m);
-                }).mapEmpty();
+                .compose(v -> handOn(id, caller, m.getId(), next))
+                .compose(mine -> {
+                    if (mine) return on(redis.commands().xadd(stream, again)).map(x -> {
+                        wake(stream);
+                        return null;
+                    });
+                    LOG.info("campaign entry {} was settled by another node while it was being sent: not tried again", m.getId());
+                    return Future.succeededFuture();
+                })
+                .compose(v -> ack(stream, m)).mapEmpty();
+    }
+
+    /**
+     * Gives the recipient to attempt {@code next} only while {@code entry} still holds it. A send held longer
+     * than SEND_CLAIM_IDLE (Twilio slow to answer: the SDK waits up to 30 s) looks like a dead node's, so
+     * another node may have taken the entry over and settled the recipient as skipped meanwhile; handing it
+     * on then would send it again and count it twice.
+     */
+    private static final Redis.Script HAND_ON = Redis.Script.of("""
+            if redis.call('GET', KEYS[1]) ~= 'busy:' .. ARGV[1] then return 0 end
+            redis.call('SET', KEYS[1], 'retry:' .. ARGV[2], 'EX', ARGV[3])
+            return 1
+            """);
+
+    private Future<Boolean> handOn(String id, String caller, String entry, int next) {
+        return redis.<Long>run(HAND_ON, ScriptOutputType.INTEGER, new String[] {marker(id, caller)}, entry, Integer.toString(next),
+                Long.toString(Duration.ofDays(MARKER_DAYS).toSeconds())).map(n -> n != null && n == 1L);
     }
 
     /** Counts the recipient under {@code count} (once, whatever copies there are), then acknowledges and drops the entry. */

@@ -202,6 +202,55 @@ class CampaignSenderTest {
         }
     }
 
+    /**
+     * A send held longer than SEND_CLAIM_IDLE (Twilio slow to answer; the SDK waits up to 30 s, the default
+     * SEND_CLAIM_IDLE) looks like a dead node's: another node takes the entry over and counts the recipient
+     * skipped. When the answer then says "try again" (a 429, a 5xx, a time-out), the recipient is settled
+     * already: it is not sent again, nor counted a second time (which would finish the campaign one
+     * recipient early).
+     */
+    @Test
+    void aSendHeldPastSendClaimIdleAndTakenOverIsNeitherRetriedNorCountedTwice() throws Exception {
+        String region = region();
+        String held = subscribe(1, "fr", region).keySet().iterator().next();
+        Map<String, String> orphan = subscribe(1, "bm", region());
+        String id = submitted(region);
+        // A dead node's entry, so the campaign is still being sent when the held send is answered.
+        Await.result(a.redis().eval("""
+                local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
+                redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+                redis.call('HINCRBY', KEYS[2], 'n_audience', 1)
+                redis.call('HINCRBY', KEYS[2], 'n_queued', 1)
+                return 1
+                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM), CampaignStore.key(id)},
+                id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+        fake.delay(Duration.ofSeconds(6)).answerTo(held, FakeTwilio.Answer.rateLimited());
+        assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+        until(() -> asked(held) == 1, "a or b (SEND_CLAIM_IDLE 30 s) sends; Twilio holds the answer");
+        long firstAsked = fake.requests().stream().filter(r -> held.equals(r.field("To"))).findFirst().orElseThrow().atNanos();
+
+        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
+                "QUIET_HOURS", quiet));
+        try (Server d = TestServers.start(env)) {
+            until(() -> counts(id).getLong("skipped") == 1, "d takes the held entry over after 1 s idle: skipped");
+            // The 429 comes 6 s after the send, a retry would follow within a back-off (at most 750 ms): wait past both.
+            long quietUntil = firstAsked + Duration.ofMillis(6000 + 1500).toNanos();
+            Thread.sleep(Math.max(0, (quietUntil - System.nanoTime()) / 1_000_000));
+            assertThat(asked(held)).as("not sent again: another node settled it").isEqualTo(1);
+            until(() -> finished(id) && mine(orphan).size() == 1, "the dead node's entry is sent by d");
+            JsonObject c = counts(id);
+            assertThat(c.getLong("audience")).isEqualTo(2);
+            assertThat(c.getLong("sent") + c.getLong("skipped") + c.getLong("failed") + c.getLong("opted_out"))
+                    .as("each recipient counted once: %s", c).isEqualTo(2);
+            assertThat(c.getLong("skipped")).isEqualTo(1);
+        }
+    }
+
+    static long asked(String number) {
+        return fake.requests().stream().filter(r -> number.equals(r.field("To"))).count();
+    }
+
     @Test
     void garbageInTheStreamIsDroppedAndNothingIsSent() throws Exception {
         String region = region();
