@@ -57,6 +57,9 @@ final class SoakBenchmark {
                 System.out.printf("  heap used after GC: start %.1f MB, end %.1f MB%n", heap0 / 1e6, heap1 / 1e6);
                 System.out.printf("  Redis used_memory: start %.1f MB, end %.1f MB; keys: start %d, end %d%n", mem0 / 1e6,
                         mem1 / 1e6, keys0, keys1);
+                System.out.println("  keys at the end by kind (those without expiry are what could grow for ever):");
+                RedisInfo.keyKinds(redis.url()).forEach((kind, n) -> System.out.printf("    %-44s %7d keys, %7d without expiry%n",
+                        kind, n[0], n[1]));
             } finally {
                 server.close();
             }
