@@ -224,16 +224,20 @@ public final class CaseStore {
         h.put("caller", caller);
         h.put("number", cipher.encrypt(number, id));
         String numberHash = numbers == null ? null : numbers.of(number);
-        List<Future<?>> writes = new ArrayList<>();
+        List<Future<?>> owners = new ArrayList<>();
+        owners.add(redis.sadd(callerKey(caller), id));
         if (numberHash != null && !numberHash.equals(caller)) {
             h.put("number_hash", numberHash);
-            writes.add(redis.sadd(callerKey(numberHash), id));
+            owners.add(redis.sadd(callerKey(numberHash), id));
         }
-        writes.add(redis.hset(key(id), h));
-        writes.add(redis.sadd(callerKey(caller), id));
-        writes.add(redis.zadd(statusKey("new"), now, id));
-        writes.add(redis.hincrby(STATS, "opened", 1));
-        return Future.all(writes)
+        // The case, its caller's index and the status index live in different hash slots (on Redis Cluster,
+        // on different nodes), so no one script can write them all. They are written in an order that leaves
+        // nothing unfindable if this node dies in between: first the caller's index (erasure and "one open
+        // call-back per caller" find the id; an id without a case counts for nothing), then the case, then
+        // the status index, which repairIndexes() rebuilds from the cases.
+        return Future.all(owners)
+                .compose(v -> redis.hset(key(id), h))
+                .compose(v -> Future.all(redis.zadd(statusKey("new"), now, id), redis.hincrby(STATS, "opened", 1)))
                 .compose(v -> audit.record(SYSTEM, "open", id))
                 .onSuccess(v -> events.count(Metric.CASES_OPENED))
                 .map(id);
@@ -275,6 +279,46 @@ public final class CaseStore {
                         Double.isInfinite(min) ? io.lettuce.core.Range.Boundary.unbounded() : io.lettuce.core.Range.Boundary.excluding(min),
                         Double.isInfinite(max) ? io.lettuce.core.Range.Boundary.unbounded() : io.lettuce.core.Range.Boundary.including(max))),
                 redis.vertx().getOrCreateContext());
+    }
+
+    /**
+     * Puts every case back in the index of its status and out of the others, and back in its callers'
+     * indexes: what a node that died between a case's writes (opening, or a move, whose status change is
+     * atomic but whose index update follows it) left undone. Walks every case with SCAN, on every master of
+     * a Redis Cluster. Answers how many index entries it changed. Run at start and with the hourly purge.
+     */
+    static final Duration REPAIR_SETTLE = Duration.ofMinutes(1);
+
+    public Future<Integer> repairIndexes() {
+        return redis.scan("taama:case:{*}").compose(keys -> {
+            List<Future<Integer>> each = keys.stream().filter(k -> k.endsWith("}"))
+                    .map(k -> k.substring("taama:case:{".length(), k.length() - 1)).filter(CaseStore::isId)
+                    .map(id -> redis.hgetall(key(id)).compose(h -> repair(id, h))).toList();
+            return Future.all(each).map(v -> each.stream().mapToInt(Future::result).sum());
+        });
+    }
+
+    private Future<Integer> repair(String id, Map<String, String> h) {
+        String status = h.get("status");
+        if (!STATUSES.contains(status)) return Future.succeededFuture(0);
+        // A case moved a moment ago may have its index update still on the way: leave it to the next pass.
+        if (millis(h.get("updated_at"), 0) > clock.millis() - REPAIR_SETTLE.toMillis()) return Future.succeededFuture(0);
+        double score = millis(h.get(status + "_at"), millis(h.get("created_at"), clock.millis()));
+        List<Future<Long>> ops = new ArrayList<>();
+        ops.add(redis.zaddIfAbsent(statusKey(status), score, id));
+        for (String other : STATUSES) if (!other.equals(status)) ops.add(redis.zrem(statusKey(other), id));
+        if (h.get("caller") != null) ops.add(redis.sadd(callerKey(h.get("caller")), id));
+        if (h.get("number_hash") != null) ops.add(redis.sadd(callerKey(h.get("number_hash")), id));
+        return Future.all(ops).map(v -> (int) ops.stream().mapToLong(Future::result).sum());
+    }
+
+    private static double millis(String instant, double otherwise) {
+        if (instant == null) return otherwise;
+        try {
+            return java.time.Instant.parse(instant).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return otherwise;
+        }
     }
 
     /** How long one caller's open-once check may hold its lock (it expires by itself if a node dies). */
@@ -554,7 +598,10 @@ public final class CaseStore {
      * timer id. Failures are logged, not thrown.
      */
     public long schedulePurge(Vertx vertx, int retentionDays, int idleDays, Duration every) {
-        Runnable run = () -> purge(retentionDays)
+        Runnable run = () -> repairIndexes()
+                .onSuccess(n -> { if (n > 0) log.info("put {} case index entries right", n); })
+                .recover(e -> Future.succeededFuture(0))
+                .compose(r -> purge(retentionDays))
                 .compose(n -> expireIdle(idleDays).map(m -> new int[] {n, m}))
                 .compose(n -> audit.trim().map(t -> new long[] {n[0], n[1], t[0], t[1]}))
                 .onSuccess(n -> {

@@ -75,6 +75,13 @@ public final class Redis implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             var conn = c.connect();
+            // Lettuce opens the connection to each node on its first command, and a command that finds its
+            // node's connection still opening is rejected (we reject rather than queue while disconnected, so
+            // an outage answers at once). So every known node is connected before the first caller comes.
+            for (var node : c.getPartitions()) {
+                conn.getConnection(node.getNodeId());
+                conn.getConnection(node.getUri().getHost(), node.getUri().getPort());
+            }
             return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub);
         }
         RedisClient c = RedisClient.create(resources, uri);
@@ -132,10 +139,6 @@ public final class Redis implements AutoCloseable {
 
     public Future<Long> ttlMillis(String key) {
         return on(commands.pttl(key));
-    }
-
-    public Future<List<String>> keys(String pattern) {
-        return on(commands.keys(pattern));
     }
 
     /** SET if absent, with expiry: true when this call set it (the first of concurrent callers). */
@@ -334,6 +337,11 @@ public final class Redis implements AutoCloseable {
 
     public Future<Long> zadd(String key, double score, String member) {
         return on(commands.zadd(key, score, member));
+    }
+
+    /** ZADD NX: adds the member with this score unless it is there already (then its score stays). */
+    public Future<Long> zaddIfAbsent(String key, double score, String member) {
+        return on(commands.zadd(key, io.lettuce.core.ZAddArgs.Builder.nx(), score, member));
     }
 
     public Future<Long> zrem(String key, String... members) {

@@ -33,7 +33,7 @@ class AuditTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(5));
     }
 
     @AfterAll

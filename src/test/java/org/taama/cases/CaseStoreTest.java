@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
@@ -62,7 +63,7 @@ class CaseStoreTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -81,6 +82,31 @@ class CaseStoreTest {
 
     static Throwable failure(Future<?> f) {
         return org.taama.support.Await.failure(f);
+    }
+
+    @Test
+    @DisplayName("a case whose index writes a dying node left undone is listed right again after repairIndexes")
+    void repairPutsEveryCaseBackInItsIndexes() {
+        MovableClock clock = new MovableClock(Instant.now());
+        CaseStore cases = new CaseStore(redis, CIPHER, clock, CALLERS);
+        String number = number();
+        String caller = CALLERS.of(number);
+        String lost = await(cases.open(caller, number, "morning", true, "fr", "ussd"));
+        String stale = await(cases.open(caller, number, "evening", true, "fr", "ussd"));
+        // As a node dying between the writes would leave them: one case in no status index and out of its
+        // caller's, one also listed under a status it is not in.
+        await(redis.zrem(CaseStore.statusKey("new"), lost));
+        await(redis.srem(CaseStore.callerKey(caller), lost));
+        await(redis.zadd(CaseStore.statusKey("closed"), 1, stale));
+        assertThat(await(cases.repairIndexes())).as("nothing touched while the cases may still be being written").isZero();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(await(cases.repairIndexes())).isGreaterThanOrEqualTo(3);
+        assertThat(await(redis.zrevrange(CaseStore.statusKey("new"), 0, -1))).contains(lost, stale);
+        assertThat(await(redis.zrevrange(CaseStore.statusKey("closed"), 0, -1))).doesNotContain(stale);
+        assertThat(await(redis.smembers(CaseStore.callerKey(caller)))).contains(lost, stale);
+        assertThat(await(cases.repairIndexes())).as("a second pass finds nothing to do for these").isGreaterThanOrEqualTo(0);
+        assertThat(await(redis.zrevrange(CaseStore.statusKey("new"), 0, -1))).contains(lost, stale);
     }
 
     @Test

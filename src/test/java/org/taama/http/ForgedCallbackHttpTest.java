@@ -76,7 +76,7 @@ class ForgedCallbackHttpTest {
     }
 
     static boolean hasSession(String number) {
-        return !await(guarded.redis().keys(Keys.ussdSessions(number))).isEmpty();
+        return !await(guarded.redis().scan(Keys.ussdSessions(number))).isEmpty();
     }
 
     @Test
@@ -120,14 +120,14 @@ class ForgedCallbackHttpTest {
             Phone victim = new Phone(Phone.freshSessionId("victim"), Phone.freshNumber());
             continues(post(callbackUrl(), victim.form(""), FROM_GATEWAY));
             continues(post(callbackUrl(), victim.form("1"), FROM_GATEWAY));
-            String before = await(guarded.redis().get(await(guarded.redis().keys(Keys.ussdSessions(victim.number()))).get(0)));
+            String before = await(guarded.redis().get(await(guarded.redis().scan(Keys.ussdSessions(victim.number()))).get(0)));
 
             // The forger replays the victim's session into the call-back menu, at the URL it can guess.
             Ussd.Reply forged = post(base() + "/ussd/africastalking", victim.form("1*6"), FROM_GATEWAY);
             assertThat(forged.status()).isEqualTo(404);
             assertThat(forged.body()).doesNotContain("Taama").doesNotContain("CON").doesNotContain("END");
 
-            String after = await(guarded.redis().get(await(guarded.redis().keys(Keys.ussdSessions(victim.number()))).get(0)));
+            String after = await(guarded.redis().get(await(guarded.redis().scan(Keys.ussdSessions(victim.number()))).get(0)));
             assertThat(after).as("the victim's session is untouched").isEqualTo(before);
             // And the victim's own next key still lands where they were.
             assertThat(continues(post(callbackUrl(), victim.form("1*1"), FROM_GATEWAY)).screen()).startsWith("Vos droits");

@@ -102,7 +102,7 @@ class PrivacyHttpTest {
     @Test
     @DisplayName("no Redis key or value holds the number in any form")
     void notInRedis() throws Exception {
-        List<String> keys = await(server.redis().keys("*"));
+        List<String> keys = await(server.redis().scan("*"));
         assertThat(keys).as("the sessions above did write to Redis")
                 .contains(Keys.lang(international));
         String everything = org.taama.support.RedisDump.everything(server.redis());
@@ -119,7 +119,7 @@ class PrivacyHttpTest {
         continues(p.type(port, "1"));
         assertThat(continues(p.type(port, "3")).screen()).startsWith("Le Protocole de Palerme");
         assertThat(p.history()).isEqualTo("1*1*3");
-        List<String> keys = await(server.redis().keys(Keys.ussdSessions(p.number())));
+        List<String> keys = await(server.redis().scan(Keys.ussdSessions(p.number())));
         assertThat(keys).hasSize(1);
         io.vertx.core.json.JsonObject stored = new io.vertx.core.json.JsonObject(await(server.redis().get(keys.get(0))));
         assertThat(stored.getInteger("hl")).isEqualTo(5);

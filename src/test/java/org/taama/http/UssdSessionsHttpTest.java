@@ -163,7 +163,7 @@ class UssdSessionsHttpTest {
             continues(phone.type(port(), "1"));
             continues(phone.type(port(), "1"));
 
-            List<String> keys = await(server.redis().keys(Keys.ussdSessions(phone.number())));
+            List<String> keys = await(server.redis().scan(Keys.ussdSessions(phone.number())));
             assertThat(keys).hasSize(1);
             long ttl = await(server.redis().ttlMillis(keys.get(0)));
             assertThat(ttl).as("session TTL (ms)")
@@ -200,12 +200,12 @@ class UssdSessionsHttpTest {
             continues(phone.type(port, "1"));                  // Demander un appel
             continues(phone.type(port, "1"));                  // Le matin
             assertThat(continues(phone.type(port, "2")).screen()).startsWith("Quel num");   // no message
-            assertThat(await(ending.redis().keys(Keys.ussdSessions(phone.number())))).hasSize(1);
+            assertThat(await(ending.redis().scan(Keys.ussdSessions(phone.number())))).hasSize(1);
 
             Ussd.Reply end = ends(phone.type(port, "1"));      // Ce numéro
             assertThat(end.screen()).contains("Demande enregistr", "80 00 11 15").doesNotContain("0 Retour");
 
-            assertThat(await(ending.redis().keys(Keys.ussdSessions(phone.number())))).isEmpty();
+            assertThat(await(ending.redis().scan(Keys.ussdSessions(phone.number())))).isEmpty();
             assertThat(await(ending.redis().get(Keys.lang(phone.number())))).isEqualTo("fr");
         }
     }

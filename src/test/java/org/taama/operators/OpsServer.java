@@ -54,7 +54,7 @@ final class OpsServer implements AutoCloseable {
     /** With how the client's address is found (behind trusted proxies: from X-Forwarded-For). */
     OpsServer(ClientAddress clientAddress) throws Exception {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(5));
         cases = new CaseStore(redis, cipher, Clock.systemUTC(), callers);
         accounts = new Accounts(redis, Clock.systemUTC());
         erasure = new Erasure(redis, callers);

@@ -32,7 +32,7 @@ class SenderPaceTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -93,7 +93,7 @@ class SenderPaceTest {
         long runMillis = 2000;
         String s = sender();
         Vertx otherVertx = Vertx.vertx();
-        Redis other = Redis.connect(otherVertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        Redis other = Redis.connect(otherVertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(2));
         try {
             List<SenderPace> nodes = List.of(new SenderPace(redis, rate, burst), new SenderPace(other, rate, burst));
             List<Vertx> loops = List.of(vertx, otherVertx);
@@ -155,7 +155,7 @@ class SenderPaceTest {
         long runMillis = 1500;
         String s = sender();
         Vertx otherVertx = Vertx.vertx();
-        Redis other = Redis.connect(otherVertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        Redis other = Redis.connect(otherVertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(2));
         try {
             List<SenderPace> nodes = List.of(new SenderPace(redis, rate, burst), new SenderPace(other, rate, burst));
             List<Vertx> loops = List.of(vertx, otherVertx);

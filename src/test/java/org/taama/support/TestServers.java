@@ -22,6 +22,7 @@ public final class TestServers {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", "0");
         env.put("REDIS_URL", TestRedis.url());
+        env.put("REDIS_CLUSTER", Boolean.toString(TestRedis.cluster()));
         env.put("HASH_KEY", HASH_KEY);
         env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("VERTICLES", "1");

@@ -59,7 +59,7 @@ class StatusRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(2));
         statuses = new DeliveryStatus(redis, Clock.systemUTC());
         callers = new CallerHash(HASH_KEY);
         consent = new ConsentStore(redis, new NumberCipher(ENC_KEY), Clock.systemUTC());

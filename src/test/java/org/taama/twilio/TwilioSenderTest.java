@@ -60,7 +60,7 @@ class TwilioSenderTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(2));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(2));
         fake = FakeTwilio.start(vertx, SID, TOKEN);
         callers = new CallerHash(HASH_KEY);
         consent = new ConsentStore(redis, new NumberCipher(ENC_KEY), Clock.systemUTC());
