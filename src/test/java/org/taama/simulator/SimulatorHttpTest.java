@@ -99,7 +99,7 @@ class SimulatorHttpTest {
 
     @Test
     void effectsAreDescribedNeverRunAndNothingLandsUnderACallersKeys() throws Exception {
-        Set<String> before = new HashSet<>(Await.result(server.redis().keys("taama:*")));
+        Set<String> before = new HashSet<>(Await.result(server.redis().scan("taama:*")));
 
         String session = press("ussd", "fr", null, null).getString("session");
         press("ussd", null, session, "4");
@@ -123,7 +123,7 @@ class SimulatorHttpTest {
         assertThat(effects(stopped)).singleElement().asString().contains("opt this number out");
 
         assertThat(twilio.requests()).isEmpty();
-        Set<String> added = new HashSet<>(Await.result(server.redis().keys("taama:*")));
+        Set<String> added = new HashSet<>(Await.result(server.redis().scan("taama:*")));
         added.removeAll(before);
         // Other servers' campaigns may be sent meanwhile on this Redis; nothing else may appear but the sandbox.
         assertThat(added).filteredOn(k -> !k.startsWith("taama:campaign") && !k.startsWith("taama:send")
