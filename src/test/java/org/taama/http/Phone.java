@@ -22,7 +22,7 @@ final class Phone {
 
     /** A number no earlier run can have used, so "a new caller" is really new even on a shared Redis. */
     static String freshNumber() {
-        return "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        return org.taama.support.Numbers.fresh();
     }
 
     static String freshSessionId(String label) {

@@ -79,7 +79,7 @@ class QuizHttpTest {
     }
 
     static String number() {
-        return "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        return org.taama.support.Numbers.fresh();
     }
 
     static Ussd phone(String number) {

@@ -39,7 +39,7 @@ class DashboardBrowserTest {
     }
 
     static String freshNumber() {
-        return "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        return org.taama.support.Numbers.fresh();
     }
 
     static void session(String number) {

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,7 +80,7 @@ class StatusRoutesTest {
     }
 
     static String number() {
-        return "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        return org.taama.support.Numbers.fresh();
     }
 
     /** A status callback as Twilio sends it (a subset of its fields, in Twilio's order). */

@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +102,7 @@ class TwilioSenderTest {
 
     /** A fresh Malian-looking number per test, so tests never share a caller. */
     static String number() {
-        return "+2237" + String.format("%07d", ThreadLocalRandom.current().nextInt(10_000_000));
+        return org.taama.support.Numbers.fresh();
     }
 
     static String digits(String number) {
