@@ -48,6 +48,7 @@ public final class Config {
             "REDIS_CLUSTER",
             "REDIS_TIMEOUT_MS",
             "REDIS_URL",
+            "REDIS_WAIT_REPLICAS",
             "SENDER_BURST",
             "SENDER_RATE",
             "SENDER_THREADS",
@@ -80,6 +81,7 @@ public final class Config {
     private final String httpHost;
     private final String redisUrl;
     private final boolean redisCluster;
+    private final int redisWaitReplicas;
     private final Duration redisTimeout;
     private final Path dataDir;
     private final String publicBaseUrl;
@@ -127,6 +129,8 @@ public final class Config {
         this.redisUrl = text("REDIS_URL", null);
         this.redisCluster = bool("REDIS_CLUSTER", false);
         this.redisTimeout = Duration.ofMillis(integer("REDIS_TIMEOUT_MS", 1000));
+        this.redisWaitReplicas = integer("REDIS_WAIT_REPLICAS", 0);
+        if (redisWaitReplicas < 0) throw new IllegalArgumentException("REDIS_WAIT_REPLICAS must be 0 or more");
         this.dataDir = Path.of(text("DATA_DIR", "data"));
         this.publicBaseUrl = stripSlash(text("PUBLIC_BASE_URL", "http://localhost:8080"));
         this.hashKey = text("HASH_KEY", null);
@@ -220,6 +224,8 @@ public final class Config {
     public String httpHost() { return httpHost; }
     public String redisUrl() { return redisUrl; }
     public boolean redisCluster() { return redisCluster; }
+    /** Replicas that must hold a consent change before the caller is told (0: do not wait; not on a Cluster). */
+    public int redisWaitReplicas() { return redisWaitReplicas; }
     public Duration redisTimeout() { return redisTimeout; }
     public Path dataDir() { return dataDir; }
     /** The base URL Twilio and gateways call, without a trailing slash; webhook signatures are checked against it. */

@@ -27,6 +27,7 @@ import java.util.Map;
  * subscribed callers by audience until that same moment, and forgets them then.
  */
 public final class ConsentStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsentStore.class);
     static final int LOG_KEEP = 50;
     /** Long enough to honour a STOP for the life of any campaign; refreshed by every change. */
     public static final Duration CONSENT_TTL = Duration.ofDays(730);
@@ -36,6 +37,7 @@ public final class ConsentStore {
     private final Clock clock;
     private final Subscribers subscribers;
     private final Events events;
+    private int replicas;
 
     public ConsentStore(Redis redis, NumberCipher cipher, Clock clock) {
         this(redis, cipher, clock, Events.NONE);
@@ -48,6 +50,41 @@ public final class ConsentStore {
         this.cipher = cipher;
         this.clock = clock;
         this.subscribers = new Subscribers(redis, clock);
+    }
+
+    /**
+     * Makes every opt-in and opt-out wait until {@code n} replicas hold it, at most {@link #REPLICA_WAIT},
+     * before the caller is told: a Sentinel failover promotes a replica, and a change only the dead
+     * master held would be lost (a STOP forgotten is a message sent to someone who refused it). Give
+     * this store a connection of its own ({@link Redis#ownConnection}): WAIT holds its connection.
+     * When the replicas do not answer in time the change stands on the master and a warning is logged:
+     * a replica down must not stop callers from saying stop.
+     */
+    public ConsentStore awaitingReplicas(int n) {
+        this.replicas = n;
+        return this;
+    }
+
+    /** Short beside the USSD hop's budget; a live replica on the same network answers in about a millisecond. */
+    static final Duration REPLICA_WAIT = Duration.ofMillis(250);
+    /**
+     * After a wait that timed out, how long changes stand on the master alone before the next one waits
+     * again. Right after a failover the new master has no replica yet: were every change to wait, the
+     * changes queued on this one connection would add up their waits and callers would read the apology.
+     */
+    static final Duration LONE_MASTER_PAUSE = Duration.ofSeconds(2);
+    private volatile long waitAgainAt;
+
+    private Future<Void> replicated() {
+        if (replicas == 0 || clock.millis() < waitAgainAt) return Future.succeededFuture();
+        return redis.awaitReplicas(replicas, REPLICA_WAIT).map(held -> {
+            if (held < replicas) {
+                waitAgainAt = clock.millis() + LONE_MASTER_PAUSE.toMillis();
+                LOG.warn("a consent change reached {} of {} replicas in {} ms; changes for the next {} s stand on the master alone",
+                        held, replicas, REPLICA_WAIT.toMillis(), LONE_MASTER_PAUSE.toSeconds());
+            }
+            return null;
+        });
     }
 
     /** The audiences: who is subscribed, by channel, language and region, while their consent lasts. */
@@ -98,6 +135,7 @@ public final class ConsentStore {
                         subscribers.drop(caller),
                         log(caller, channel, "opt_out", why, at)))
                 .compose(v -> expire(caller))
+                .compose(v -> replicated())
                 .onSuccess(v -> events.count(Metric.OPT_OUT, channel.id()));
     }
 
@@ -122,6 +160,7 @@ public final class ConsentStore {
                 .compose(v -> redis.hmget(key(caller), "lang", "region"))
                 .compose(lr -> subscribers.put(caller, Subscribers.segment(channel.id(), lr.get(0), lr.get(1)),
                         clock.millis() + CONSENT_TTL.toMillis()))
+                .compose(v -> replicated())
                 .onSuccess(v -> events.count(Metric.OPT_IN, channel.id()));
     }
 

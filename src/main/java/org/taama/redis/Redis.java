@@ -47,11 +47,15 @@ public final class Redis implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final java.util.function.Supplier<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub;
+    /** Opens another connection on the same client; null on a Cluster (see {@link #ownConnection}). */
+    private final java.util.function.Supplier<io.lettuce.core.api.StatefulRedisConnection<String, String>> connector;
 
     private Redis(Vertx vertx, AutoCloseable client, ClientResources resources,
                   StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
-                  java.util.function.Supplier<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub) {
+                  java.util.function.Supplier<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub,
+                  java.util.function.Supplier<io.lettuce.core.api.StatefulRedisConnection<String, String>> connector) {
         this.pubSub = pubSub;
+        this.connector = connector;
         this.vertx = vertx;
         this.client = client;
         this.resources = resources;
@@ -82,7 +86,7 @@ public final class Redis implements AutoCloseable {
                 conn.getConnection(node.getNodeId());
                 conn.getConnection(node.getUri().getHost(), node.getUri().getPort());
             }
-            return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub);
+            return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub, null);
         }
         RedisClient c = RedisClient.create(resources, uri);
         c.setOptions(ClientOptions.builder()
@@ -91,7 +95,28 @@ public final class Redis implements AutoCloseable {
                 .autoReconnect(true)
                 .build());
         var conn = c.connect();
-        return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub);
+        return new Redis(vertx, c::shutdown, resources, conn, conn.async(), c::connectPubSub, c::connect);
+    }
+
+    /**
+     * A connection of its own on the same client, for writes followed by {@link #awaitReplicas}: WAIT
+     * holds the connection it is sent on until the replicas answer, so it must not be the shared one
+     * every caller's commands queue behind. Closing the answer closes only that connection. On a Cluster
+     * (where WAIT would reach one node only) the answer is this same shared connection.
+     */
+    public Redis ownConnection() {
+        if (connector == null) return this;
+        var conn = connector.get();
+        // No client and no resources of its own: those stay with the shared connection's Redis.
+        return new Redis(vertx, () -> { }, null, conn, conn.async(), pubSub, null);
+    }
+
+    /**
+     * Waits until {@code replicas} replicas hold every write sent before on this connection, or
+     * {@code timeout} passed; answers how many do.
+     */
+    public Future<Long> awaitReplicas(int replicas, Duration timeout) {
+        return on(commands.waitForReplication(replicas, timeout.toMillis()));
     }
 
     /**
@@ -413,6 +438,6 @@ public final class Redis implements AutoCloseable {
         } catch (Exception ignored) {
             // closing on shutdown; nothing left to save
         }
-        resources.shutdown();
+        if (resources != null) resources.shutdown();
     }
 }

@@ -81,11 +81,13 @@ public final class Server implements AutoCloseable {
     private final App app;
     private final TwilioSender sender;
     private final CampaignSender campaigns;
+    private final Redis consentRedis;
 
     private final List<String> routes;
 
-    private Server(Vertx vertx, Redis redis, EmbeddedRedis embedded, App app, TwilioSender sender, CampaignSender campaigns,
-                   List<String> routes) {
+    private Server(Vertx vertx, Redis redis, Redis consentRedis, EmbeddedRedis embedded, App app, TwilioSender sender,
+                   CampaignSender campaigns, List<String> routes) {
+        this.consentRedis = consentRedis;
         this.campaigns = campaigns;
         this.routes = List.copyOf(routes);
         this.sender = sender;
@@ -143,7 +145,13 @@ public final class Server implements AutoCloseable {
         NumberCipher cipher = new NumberCipher(Secrets.decode("ENCRYPTION_KEY", config.encryptionKey(), 32));
         Recorder stats = new Recorder(redis, Vocabulary.of(content.flows()), Clock.systemUTC(), meters)
                 .start(vertx, config.statsFlush());
-        ConsentStore consent = new ConsentStore(redis, cipher, Clock.systemUTC(), stats);
+        // Consent changes that must reach a replica go on a connection of their own (WAIT holds it).
+        int waitReplicas = config.redisCluster() ? 0 : config.redisWaitReplicas();
+        if (config.redisCluster() && config.redisWaitReplicas() > 0) {
+            log.warn("REDIS_WAIT_REPLICAS is ignored on a Cluster (WAIT would reach one node only)");
+        }
+        Redis consentRedis = waitReplicas > 0 ? redis.ownConnection() : redis;
+        ConsentStore consent = new ConsentStore(consentRedis, cipher, Clock.systemUTC(), stats).awaitingReplicas(waitReplicas);
         Spelling smsSpelling = smsSpelling(config);
         WhatsAppWindow window = new WhatsAppWindow(redis);
         DeliveryStatus delivery = new DeliveryStatus(redis, Clock.systemUTC(), stats);
@@ -227,6 +235,7 @@ public final class Server implements AutoCloseable {
             dashboard.close();
             if (campaigns != null) campaigns.close();
             sender.close();
+            if (consentRedis != redis) consentRedis.close();
             redis.close();
             vertx.close();
             if (embedded != null) embedded.close();
@@ -240,7 +249,7 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         log.info("Taama listening on port {} ({} event loops)", config.port(), config.verticles());
-        return new Server(vertx, redis, embedded, app, sender, campaigns, verticles.get(0).routes());
+        return new Server(vertx, redis, consentRedis, embedded, app, sender, campaigns, verticles.get(0).routes());
     }
 
     /** The campaign sender of this node, sending through Twilio; what Twilio answers decides retry, fail or opt-out. */
@@ -347,6 +356,7 @@ public final class Server implements AutoCloseable {
             sender.close();
             vertx.close().await(10, TimeUnit.SECONDS);
         } finally {
+            if (consentRedis != redis) consentRedis.close();
             redis.close();
             if (embedded != null) embedded.close();
         }

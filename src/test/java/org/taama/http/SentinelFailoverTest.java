@@ -39,7 +39,8 @@ class SentinelFailoverTest {
     static void start() throws Exception {
         sentinel = RedisSentinelSet.start();
         sentinel.awaitReadyForFailover();
-        server = TestServers.start(Map.of("REDIS_URL", sentinel.url(), "REDIS_CLUSTER", "false"));
+        // As production behind Sentinel should run: a consent change is on the replica before the caller is told.
+        server = TestServers.start(Map.of("REDIS_URL", sentinel.url(), "REDIS_CLUSTER", "false", "REDIS_WAIT_REPLICAS", "1"));
     }
 
     @AfterAll
