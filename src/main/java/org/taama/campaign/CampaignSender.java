@@ -607,9 +607,16 @@ public final class CampaignSender implements AutoCloseable {
                     consent.optedOut(caller))).compose(now -> {
                 String status = now.resultAt(0);
                 if (Campaign.Status.CANCELLED.id().equals(status)) return done(stream, m, c, caller, attempt, "n_skipped").map((Outcome) null);
+                // Paused while it waited: parked, the recipient given back to this attempt, but only while this
+                // entry still holds it (a wait past SEND_CLAIM_IDLE may have been taken over and settled).
                 if (!Campaign.Status.APPROVED.id().equals(status)) {
-                    parked.add(m.getId());
-                    return handBack(c.id(), caller, attempt).map((Outcome) null);
+                    return handOn(c.id(), caller, m.getId(), attempt).compose(mine -> {
+                        if (mine) {
+                            parked.add(m.getId());
+                            return Future.succeededFuture((Outcome) null);
+                        }
+                        return ack(stream, m).map((Outcome) null);
+                    });
                 }
                 if (Boolean.TRUE.equals(now.resultAt(1))) return done(stream, m, c, caller, attempt, "n_opted_out").map((Outcome) null);
                 // Twilio may hold it only for what is left of its validity.
@@ -675,11 +682,6 @@ public final class CampaignSender implements AutoCloseable {
             redis.call('HINCRBY', KEYS[2], 'n_queued', -1)
             return 1 + finish(KEYS[2], ARGV[5])
             """);
-
-    /** Lets the delivery holding attempt {@code attempt} take the recipient again (after a pause or a back-off). */
-    private Future<Void> handBack(String id, String caller, int attempt) {
-        return redis.setex(marker(id, caller), "retry:" + attempt, Duration.ofDays(MARKER_DAYS)).mapEmpty();
-    }
 
     /** Queues the entry again as attempt {@code next} after a back-off doubling with {@code step}, plus up to half again of jitter. */
     private Future<Void> retry(String stream, StreamMessage<String, String> m, String id, String caller, int step, int next) {

@@ -15,6 +15,7 @@ import org.taama.consent.ConsentStore;
 import org.taama.cost.TextCost;
 import org.taama.privacy.CallerHash;
 import org.taama.privacy.NumberCipher;
+import org.taama.pace.SenderPace;
 import org.taama.server.Server;
 import org.taama.support.Await;
 import org.taama.support.FakeTwilio;
@@ -246,6 +247,51 @@ class CampaignSenderTest {
             assertThat(c.getLong("sent") + c.getLong("skipped") + c.getLong("failed") + c.getLong("opted_out"))
                     .as("each recipient counted once: %s", c).isEqualTo(2);
             assertThat(c.getLong("skipped")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSendWaitingForItsSlotPastSendClaimIdleAndTakenOverDoesNotGetItsRecipientBackWhenPaused() throws Exception {
+        String region = region();
+        String held = subscribe(1, "fr", region).keySet().iterator().next();
+        Map<String, String> orphan = subscribe(1, "bm", region());
+        String id = submitted(region);
+        // A dead node's entry keeps the campaign unfinished once the held recipient is settled, so it can be paused.
+        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_audience", 1));
+        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_queued", 1));
+        Await.result(a.redis().eval("""
+                local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
+                redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+                return 1
+                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM)},
+                id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+        // The sender owes 10 s (as when many nodes booked ahead): the held recipient's entry waits that long for its slot.
+        Await.result(a.redis().eval("""
+                local t = redis.call('TIME')
+                redis.call('SET', KEYS[1], string.format('%.0f', t[1] * 1000000 + t[2] + ARGV[1]), 'PX', ARGV[2])
+                return 1
+                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{SenderPace.key(FROM)}, "10000000", "10000"));
+        String marker = CampaignSender.marker(id, callers.of(held));
+        assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
+        until(() -> String.valueOf(Await.result(a.redis().get(marker))).startsWith("busy:"), "a or b takes the held recipient and waits");
+
+        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
+                "QUIET_HOURS", quiet));
+        try (Server d = TestServers.start(env)) {
+            until(() -> counts(id).getLong("skipped") == 1, "d takes the waiting entry over after 1 s idle: skipped");
+            assertThat(post("/api/campaigns/" + id + "/pause", operator).statusCode()).isEqualTo(200);
+            // The slot comes: the node that waited sees the pause. It must not give the settled recipient back.
+            until(() -> Await.result(a.redis().get(SenderPace.key(FROM))) == null, "the owed time is over");
+            Thread.sleep(1000);
+            assertThat(Await.result(a.redis().get(marker))).as("the recipient stays settled").isEqualTo("done");
+            assertThat(post("/api/campaigns/" + id + "/resume", operator).statusCode()).isEqualTo(200);
+            until(() -> finished(id) && mine(orphan).size() == 1, "resumed, the dead node's entry goes");
+            Thread.sleep(500);
+            assertThat(asked(held)).as("never sent: it was settled as skipped").isZero();
+            JsonObject c = counts(id);
+            assertThat(c.getLong("sent") + c.getLong("skipped") + c.getLong("failed") + c.getLong("opted_out"))
+                    .as("each recipient counted once: %s", c).isEqualTo(2);
         }
     }
 
@@ -667,7 +713,7 @@ class CampaignSenderTest {
     static Map<String, String> subscribe(int n, String lang, String region, Channel channel) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            String number = "+2237" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+            String number = org.taama.support.Numbers.fresh();
             Await.result(consent.optIn(callers.of(number), number, channel, lang, region));
             out.put(number, lang);
         }
