@@ -77,7 +77,7 @@ class NodeKilledMidCampaignTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         fake = FakeTwilio.start(vertx, SID, TOKEN);
-        redis = Redis.connect(vertx, TestRedis.url(), false, Duration.ofSeconds(5));
+        redis = Redis.connect(vertx, TestRedis.url(), TestRedis.cluster(), Duration.ofSeconds(5));
         consent = new ConsentStore(redis, new NumberCipher(Base64.getDecoder().decode(TestServers.ENCRYPTION_KEY)), Clock.systemUTC());
         callers = new CallerHash(Base64.getDecoder().decode(TestServers.HASH_KEY));
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -170,6 +170,7 @@ class NodeKilledMidCampaignTest {
         env.putAll(Map.of("SENDER_RATE", Integer.toString(RATE), "SENDER_THREADS", Integer.toString(THREADS),
                 "SEND_CLAIM_IDLE", "2", "QUIET_HOURS", quiet, "ADMIN_USERNAME", ADMIN, "ADMIN_PASSWORD", ADMIN_PASS,
                 "PUBLIC_BASE_URL", PUBLIC, "DATA_DIR", Files.createTempDirectory("taama-node-" + name).toString()));
+        env.put("REDIS_CLUSTER", Boolean.toString(TestRedis.cluster()));
         pb.directory(new File(System.getProperty("user.dir")));
         pb.redirectErrorStream(true).redirectOutput(log(name).toFile());
         Process p = pb.start();

@@ -39,6 +39,12 @@ class CallbackHttpTest {
     @Test
     @DisplayName("USSD: afternoon, no message, another number → a case the operator can claim and call")
     void callbackToAnotherNumber() throws Exception {
+        String token = new JsonObject(post("/api/login", null,
+                new JsonObject().put("username", "admin").put("password", "a-long-admin-password")).body())
+                .getString("token");
+        java.util.Set<String> before = new java.util.HashSet<>();
+        new JsonObject(get("/api/cases?status=new", token).body()).getJsonArray("cases")
+                .forEach(c -> before.add(((JsonObject) c).getString("id")));
         Ussd phone = new Ussd(server.port(), Phone.freshSessionId("cb"), Phone.freshNumber());
         phone.dial();
         phone.type("1");                                               // Français
@@ -58,9 +64,6 @@ class CallbackHttpTest {
         Ussd.Reply done = Screens.ends(phone.type("1"));
         assertThat(done.screen()).contains("Demande enregistr");
 
-        String token = new JsonObject(post("/api/login", null,
-                new JsonObject().put("username", "admin").put("password", "a-long-admin-password")).body())
-                .getString("token");
         HttpResponse<String> list = get("/api/cases?status=new", token);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(local);
@@ -68,7 +71,9 @@ class CallbackHttpTest {
         JsonArray cases = new JsonObject(list.body()).getJsonArray("cases");
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.getJsonObject(i);
-            if ("afternoon".equals(c.getString("window")) && "ussd".equals(c.getString("channel"))) ours = c;
+            // Another run of this test on the same Redis (its Cluster twin) leaves a case just like it.
+            if ("afternoon".equals(c.getString("window")) && "ussd".equals(c.getString("channel"))
+                    && !before.contains(c.getString("id"))) ours = c;
         }
         assertThat(ours).as("the new case in the list: " + list.body()).isNotNull();
         assertThat(ours.getString("leave_message")).isIn("false", "no");

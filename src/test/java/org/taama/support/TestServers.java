@@ -27,6 +27,8 @@ public final class TestServers {
         env.put("ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("VERTICLES", "1");
         env.putAll(overrides);
+        // A test that brings its own Redis (one it stops, one with a password) brings a standalone one unless it says so.
+        if (overrides.containsKey("REDIS_URL") && !overrides.containsKey("REDIS_CLUSTER")) env.put("REDIS_CLUSTER", "false");
         return Server.start(Config.from(env));
     }
 }
