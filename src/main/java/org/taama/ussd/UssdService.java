@@ -65,6 +65,12 @@ public final class UssdService {
                 + engine.text("bm", "common.unavailable"), true);
     }
 
+    /**
+     * How long a session that ended is kept to answer its last callback again: a gateway or proxy resends
+     * within seconds, and a caller who dials again after it starts afresh anyway.
+     */
+    static final Duration ENDED_KEPT = Duration.ofSeconds(60);
+
     /** The answer to a gateway saying the session is over: nobody will read it. */
     public static final Screen RELEASED = new Screen("", true);
 
@@ -115,10 +121,11 @@ public final class UssdService {
                     String[] from = {null};
                     State previous = stored == null ? null : stored.sealed()
                             ? SealedVars.open(cipher, stored.v(), caller, stored.l()) : stored.plainState();
-                    if (previous == null) stored = null;
+                    // An ended session is over for a new call; for its own session id it is the last screen again.
+                    if (previous == null || (stored.isEnded() && !stored.s().equals(session))) stored = null;
                     if (stored != null && stored.s().equals(session)) {
                         from[0] = previous.node();
-                        step = engine.step(previous, repeated(stored, req) ? "" : input(stored, req, typed(caller)));
+                        step = engine.step(previous, stored.isEnded() || repeated(stored, req) ? "" : input(stored, req, typed(caller)));
                     } else if (dialledCode(dialled, req) != null) {
                         step = engine.dialled(savedLang != null ? savedLang : defaultLang, savedLang != null,
                                 dialledCode(dialled, req));
@@ -206,10 +213,11 @@ public final class UssdService {
         // or, from a gateway that sends one input at a time, the last hop number (nothing typed is kept).
         String history = req.kind() == UssdRequest.Kind.HISTORY && req.text() != null ? req.text() : "";
         long mark = req.kind() == UssdRequest.Kind.HISTORY ? history.length() : Math.max(0, req.hop());
+        UssdSession kept = UssdSession.of(sessionId, step.state(), (int) Math.min(mark, Integer.MAX_VALUE),
+                typed(caller).apply(history), sealed);
         Future<?> session = step.screen().end()
-                ? redis.del(sessionKey)
-                : redis.setex(sessionKey, UssdSession.of(sessionId, step.state(), (int) Math.min(mark, Integer.MAX_VALUE),
-                        typed(caller).apply(history), sealed).encode(), sessionTtl);
+                ? redis.setex(sessionKey, kept.ended().encode(), ENDED_KEPT.compareTo(sessionTtl) < 0 ? ENDED_KEPT : sessionTtl)
+                : redis.setex(sessionKey, kept.encode(), sessionTtl);
         if (step.outcome() != Step.Outcome.LANGUAGE_SET) return session;
         return Future.all(List.of(session, redis.setex(langKey, step.state().lang(), languageTtl)));
     }

@@ -13,10 +13,11 @@ import java.util.function.UnaryOperator;
  * What Redis keeps of a caller's latest USSD session: which session it was (a digest of the gateway's
  * id), the flow state, the session's answers sealed, and the length and keyed digest of the history
  * the gateway last sent. Short field names keep each hop's write small. A session stored before the
- * digest was keyed (field {@code hh}) has no {@code hk}, is not read, and the caller starts over.
+ * digest was keyed (field {@code hh}) has no {@code hk}, is not read, and the caller starts over. An
+ * ended one ({@code e}) answers only a repeat of its own last callback.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record UssdSession(String s, String l, String n, int p, List<String> b, String v, int hl, String hk) {
+record UssdSession(String s, String l, String n, int p, List<String> b, String v, int hl, String hk, Boolean e) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -37,8 +38,20 @@ record UssdSession(String s, String l, String n, int p, List<String> b, String v
      */
     static UssdSession of(String session, State s, int mark, String hk, String sealed) {
         return sealed == null
-                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, mark, hk)
-                : new UssdSession(session, s.lang(), null, 0, null, sealed, mark, hk);
+                ? new UssdSession(session, s.lang(), s.node(), s.page(), s.back(), null, mark, hk, null)
+                : new UssdSession(session, s.lang(), null, 0, null, sealed, mark, hk, null);
+    }
+
+    /**
+     * The same session, over: kept a short while only so that a last callback the gateway sends again
+     * (its answer lost with a node, a timed-out proxy) gets the same last screen, not a new session.
+     */
+    UssdSession ended() {
+        return new UssdSession(s, l, n, p, b, v, hl, hk, Boolean.TRUE);
+    }
+
+    boolean isEnded() {
+        return Boolean.TRUE.equals(e);
     }
 
     /** The state when stored plain; a sealed session is opened by the channel, which holds the key. */

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.taama.cases.CaseStore;
 import org.taama.server.Server;
 import org.taama.support.TestServers;
 import org.taama.support.Ussd;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -189,24 +189,54 @@ class UssdSessionsHttpTest {
             if (ending != null) ending.close();
         }
 
-        @Test
-        @DisplayName("deletes the session from Redis; the language stays")
-        void deletesTheSession() throws IOException {
-            Phone phone = new Phone(Phone.freshSessionId("end"), Phone.freshNumber());
-            int port = ending.port();
+        /** Walks to the call-back's confirmation (this number, in the morning, no message): the END screen. */
+        Ussd.Reply requestCallBack(Phone phone, int port) {
             continues(phone.dial(port));
             continues(phone.type(port, "1"));                  // Français
             continues(phone.type(port, "6"));                  // Etre rappelé
             continues(phone.type(port, "1"));                  // Demander un appel
             continues(phone.type(port, "1"));                  // Le matin
             assertThat(continues(phone.type(port, "2")).screen()).startsWith("Quel num");   // no message
-            assertThat(await(ending.redis().scan(Keys.ussdSessions(phone.number())))).hasSize(1);
+            return ends(phone.type(port, "1"));                // Ce numéro
+        }
 
-            Ussd.Reply end = ends(phone.type(port, "1"));      // Ce numéro
+        @Test
+        @DisplayName("is kept at most 60 s, marked ended; the language stays")
+        void keepsTheEndedSessionBriefly() {
+            Phone phone = new Phone(Phone.freshSessionId("end"), Phone.freshNumber());
+            Ussd.Reply end = requestCallBack(phone, ending.port());
             assertThat(end.screen()).contains("Demande enregistr", "80 00 11 15").doesNotContain("0 Retour");
 
-            assertThat(await(ending.redis().scan(Keys.ussdSessions(phone.number())))).isEmpty();
+            List<String> keys = await(ending.redis().scan(Keys.ussdSessions(phone.number())));
+            assertThat(keys).hasSize(1);
+            assertThat(await(ending.redis().get(keys.get(0)))).contains("\"e\":true");
+            assertThat(await(ending.redis().ttlMillis(keys.get(0)))).isBetween(1L, 60_000L);
             assertThat(await(ending.redis().get(Keys.lang(phone.number())))).isEqualTo("fr");
+        }
+
+        @Test
+        @DisplayName("sent again by the gateway (its answer lost) shows the same last screen and asks for no second call-back")
+        void aResentLastCallbackGetsTheSameScreen() {
+            Phone phone = new Phone(Phone.freshSessionId("end-again"), Phone.freshNumber());
+            Ussd.Reply end = requestCallBack(phone, ending.port());
+            String cases = CaseStore.callerKey(Keys.caller(phone.number()));
+            assertThat(await(ending.redis().smembers(cases))).hasSize(1);
+
+            Ussd.Reply again = ends(phone.sendText(ending.port(), phone.history()));
+            assertThat(again.screen()).isEqualTo(end.screen());
+            // Hostile or confused: more input after the end changes nothing either.
+            Ussd.Reply more = ends(phone.sendText(ending.port(), phone.history() + "*1*1"));
+            assertThat(more.screen()).isEqualTo(end.screen());
+            assertThat(await(ending.redis().smembers(cases))).as("one call-back asked for, one case").hasSize(1);
+        }
+
+        @Test
+        @DisplayName("a new call after it starts over at the main menu, offering nothing to resume")
+        void aNewCallStartsOver() {
+            String number = Phone.freshNumber();
+            requestCallBack(new Phone(Phone.freshSessionId("end-1"), number), ending.port());
+            Ussd.Reply redial = continues(new Phone(Phone.freshSessionId("end-2"), number).dial(ending.port()));
+            assertThat(redial.screen()).startsWith("Taama: migration et droits").doesNotContain("Reprendre");
         }
     }
 }

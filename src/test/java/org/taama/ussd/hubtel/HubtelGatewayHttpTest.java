@@ -125,7 +125,7 @@ class HubtelGatewayHttpTest {
     }
 
     @Test
-    @DisplayName("a call-back request ends with Release and its text, opens a case and forgets the session")
+    @DisplayName("a call-back request ends with Release and its text, opens a case and keeps the session only as ended; the last callback sent again gets the same Release")
     void callBackReleases() {
         HubtelPhone phone = new HubtelPhone(url(), HubtelPhone.freshMobile());
         phone.dial();
@@ -137,7 +137,10 @@ class HubtelGatewayHttpTest {
         HubtelPhone.Reply done = screen(phone.type("1"), "Release", phone.sessionId);   // this number
         assertThat(done.message()).contains("Demande enregistr");
         assertThat(done.json().path("DataType").asText()).isEqualTo("display");
-        assertThat(Await.result(server.redis().get(sessionKey(phone.mobile)))).isNull();
+        assertThat(Await.result(server.redis().get(sessionKey(phone.mobile)))).contains("\"e\":true");
+        // Hubtel resends a callback whose answer it lost: the same Sequence, the same input.
+        HubtelPhone.Reply again = screen(phone.post(phone.payload("response", "1", phone.sequence)), "Release", phone.sessionId);
+        assertThat(again.message()).isEqualTo(done.message());
         assertThat(Await.result(server.redis().smembers("taama:{" + CALLERS.of(phone.mobile) + "}:cases"))).hasSize(1);
     }
 
