@@ -166,14 +166,6 @@ public final class Redis implements AutoCloseable {
         return on(commands.pttl(key));
     }
 
-    /**
-     * The keys matching a pattern, found with {@link #scan} (Redis's KEYS is never sent: it blocks the
-     * server while it walks every key, and on a Cluster sees one node only).
-     */
-    public Future<List<String>> keys(String pattern) {
-        return scan(pattern);
-    }
-
     /** SET if absent, with expiry: true when this call set it (the first of concurrent callers). */
     public Future<Boolean> setIfAbsent(String key, String value, Duration ttl) {
         return on(commands.set(key, value, SetArgs.Builder.nx().px(ttl.toMillis()))).map("OK"::equals);

@@ -217,25 +217,14 @@ class CampaignSenderTest {
         String held = subscribe(1, "fr", region).keySet().iterator().next();
         Map<String, String> orphan = subscribe(1, "bm", region());
         String id = submitted(region);
-        // A dead node's entry, so the campaign is still being sent when the held send is answered: the counts
-        // first, then the entry (two slots on a Cluster, so two steps), as a snapshot does.
-        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_audience", 1));
-        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_queued", 1));
-        Await.result(a.redis().eval("""
-                local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
-                redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-                return 1
-                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM)},
-                id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+        // A dead node's entry, so the campaign is still being sent when the held send is answered.
+        deadNodesEntry(id, orphan.keySet().iterator().next());
         fake.delay(Duration.ofSeconds(6)).answerTo(held, FakeTwilio.Answer.rateLimited());
         assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
         until(() -> asked(held) == 1, "a or b (SEND_CLAIM_IDLE 30 s) sends; Twilio holds the answer");
         long firstAsked = fake.requests().stream().filter(r -> held.equals(r.field("To"))).findFirst().orElseThrow().atNanos();
 
-        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
-                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
-                "QUIET_HOURS", quiet));
-        try (Server d = TestServers.start(env)) {
+        try (Server d = quickToTakeOver()) {
             until(() -> counts(id).getLong("skipped") == 1, "d takes the held entry over after 1 s idle: skipped");
             // The 429 comes 6 s after the send, a retry would follow within a back-off (at most 750 ms): wait past both.
             long quietUntil = firstAsked + Duration.ofMillis(6000 + 1500).toNanos();
@@ -257,14 +246,7 @@ class CampaignSenderTest {
         Map<String, String> orphan = subscribe(1, "bm", region());
         String id = submitted(region);
         // A dead node's entry keeps the campaign unfinished once the held recipient is settled, so it can be paused.
-        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_audience", 1));
-        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_queued", 1));
-        Await.result(a.redis().eval("""
-                local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
-                redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-                return 1
-                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM)},
-                id, callers.of(orphan.keySet().iterator().next()), CampaignSender.GROUP));
+        deadNodesEntry(id, orphan.keySet().iterator().next());
         // The sender owes 10 s (as when many nodes booked ahead): the held recipient's entry waits that long for its slot.
         Await.result(a.redis().eval("""
                 local t = redis.call('TIME')
@@ -275,10 +257,7 @@ class CampaignSenderTest {
         assertThat(post("/api/campaigns/" + id + "/approve", operator).statusCode()).isEqualTo(200);
         until(() -> String.valueOf(Await.result(a.redis().get(marker))).startsWith("busy:"), "a or b takes the held recipient and waits");
 
-        Map<String, String> env = new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
-                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
-                "QUIET_HOURS", quiet));
-        try (Server d = TestServers.start(env)) {
+        try (Server d = quickToTakeOver()) {
             until(() -> counts(id).getLong("skipped") == 1, "d takes the waiting entry over after 1 s idle: skipped");
             assertThat(post("/api/campaigns/" + id + "/pause", operator).statusCode()).isEqualTo(200);
             // The slot comes: the node that waited sees the pause. It must not give the settled recipient back.
@@ -293,6 +272,28 @@ class CampaignSenderTest {
             assertThat(c.getLong("sent") + c.getLong("skipped") + c.getLong("failed") + c.getLong("opted_out"))
                     .as("each recipient counted once: %s", c).isEqualTo(2);
         }
+    }
+
+    /**
+     * A dead node's entry for {@code number}, counted in the campaign first and then queued and read by
+     * "node-dead" (two slots on a Cluster, so two steps, as a snapshot does).
+     */
+    static void deadNodesEntry(String id, String number) {
+        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_audience", 1));
+        Await.result(a.redis().hincrby(CampaignStore.key(id), "n_queued", 1));
+        Await.result(a.redis().eval("""
+                local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'to', ARGV[2], 'l', 'bm', 'a', '1')
+                redis.call('XREADGROUP', 'GROUP', ARGV[3], 'node-dead', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+                return 1
+                """, io.lettuce.core.ScriptOutputType.INTEGER, new String[]{CampaignSender.stream(FROM)},
+                id, callers.of(number), CampaignSender.GROUP));
+    }
+
+    /** A third sending node that takes over any entry idle for a second (SEND_CLAIM_IDLE 1). */
+    static Server quickToTakeOver() throws Exception {
+        return TestServers.start(new HashMap<>(Map.of("TWILIO_ACCOUNT_SID", SID, "TWILIO_AUTH_TOKEN", TOKEN,
+                "TWILIO_API_URL", fake.url(), "TWILIO_SMS_FROM", FROM, "SENDER_RATE", "1000", "SEND_CLAIM_IDLE", "1",
+                "QUIET_HOURS", quiet)));
     }
 
     static long asked(String number) {
@@ -581,7 +582,7 @@ class CampaignSenderTest {
         got.forEach((number, bodies) -> assertThat(bodies).as("one message each").hasSize(1));
         assertThat(Await.result(a.redis().hgetall(CampaignStore.key(id)))).containsKey("snapshot_at")
                 .doesNotContainKey("snapshot_cursor").doesNotContainEntry("snapshot", dying.consumer());
-        assertThat(Await.result(a.redis().keys(CampaignSender.queuedSet(id)))).as("the copy's own set is gone").isEmpty();
+        assertThat(Await.result(a.redis().scan(CampaignSender.queuedSet(id)))).as("the copy's own set is gone").isEmpty();
         assertThat(finishes(id)).hasSize(1);
     }
 
